@@ -1,0 +1,49 @@
+/* A streaming JSON writer: pretty-printed (two-space indent) or compact, into a growing
+ * buffer or a FILE. Large outputs (an analysis of 150k workloads) are written as a stream
+ * instead of building a cJSON tree. Strings are escaped; invalid UTF-8 becomes U+FFFD. */
+#ifndef BREAKOUT_JSONW_H
+#define BREAKOUT_JSONW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JSONW_MAX_DEPTH 64
+
+typedef struct {
+    FILE *file;     /* output, or NULL to write into buf */
+    char *buf;      /* owned when writing into memory */
+    size_t len, cap;
+    bool pretty;
+    int depth;
+    bool first[JSONW_MAX_DEPTH];  /* no element written yet at this level */
+    bool inline_[JSONW_MAX_DEPTH]; /* this container is written on one line */
+    char close[JSONW_MAX_DEPTH];   /* the bracket that ends this container */
+    bool after_key;
+} JsonW;
+
+void jsonw_init_file(JsonW *w, FILE *f, bool pretty);
+void jsonw_init_buf(JsonW *w, bool pretty);
+/* Ends the document (a newline when pretty) and hands out the buffer (owned by the caller;
+ * NULL when writing to a FILE). */
+char *jsonw_finish(JsonW *w);
+
+void jsonw_object(JsonW *w);
+void jsonw_array(JsonW *w);
+void jsonw_array_inline(JsonW *w); /* ["a", "b"] on one line */
+void jsonw_object_inline(JsonW *w); /* {"a": 1, "b": 2} on one line */
+void jsonw_end(JsonW *w);
+void jsonw_key(JsonW *w, const char *key);
+void jsonw_string(JsonW *w, const char *s); /* NULL writes null */
+void jsonw_int(JsonW *w, long long v);
+void jsonw_bool(JsonW *w, bool v);
+void jsonw_null(JsonW *w);
+
+/* Shorthands for a key and its value. */
+void jsonw_kstring(JsonW *w, const char *key, const char *s);
+void jsonw_kint(JsonW *w, const char *key, long long v);
+void jsonw_kbool(JsonW *w, const char *key, bool v);
+
+/* Appends s to buf escaped as the inside of a JSON string. Exposed for other writers. */
+void jsonw_escape(JsonW *w, const char *s);
+
+#endif

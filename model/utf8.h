@@ -1,0 +1,16 @@
+/* UTF-8 helpers shared by readers, writers and the terminal (pure, no locale). */
+#ifndef BREAKOUT_UTF8_H
+#define BREAKOUT_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Length (1..4) of the valid UTF-8 sequence at s, or 0 if s does not start one
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). s[0] != 0. */
+size_t utf8_valid_prefix(const char *s);
+/* True when the n bytes at s are valid UTF-8. */
+bool utf8_valid(const char *s, size_t n);
+/* Decodes the sequence at s (of length utf8_valid_prefix(s) > 0) to a code point. */
+unsigned utf8_decode(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,26 @@
+/* Allocation wrappers that never return NULL: on exhaustion they run the abort hook
+ * (ui/ registers one that restores the terminal and says so), then abort. */
+#ifndef BREAKOUT_XALLOC_H
+#define BREAKOUT_XALLOC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef void (*XallocAbortHook)(size_t failed_size);
+
+/* Sets the function called before aborting on exhaustion; NULL clears it. */
+void xalloc_set_abort_hook(XallocAbortHook hook);
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* Grows *ptr (of *cap elements of size elem) so that it holds at least need elements. */
+void xgrow(void **ptr, size_t *cap, size_t need, size_t elem);
+/* Returns an owned copy of s; xstrdup(NULL) is NULL. */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns an owned, formatted string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+#endif
