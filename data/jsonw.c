@@ -41,12 +41,9 @@ void jsonw_init_buf(JsonW *w, bool pretty)
 char *jsonw_finish(JsonW *w)
 {
     assert(w->depth == 0);
-    if (w->pretty)
-        put(w, "\n", 1);
-    if (w->file)
-        return NULL;
-    if (!w->buf)
-        w->buf = xstrdup("");
+    if (w->pretty) put(w, "\n", 1);
+    if (w->file) return NULL;
+    if (!w->buf) w->buf = xstrdup("");
     char *b = w->buf;
     w->buf = NULL;
     return b;
@@ -66,10 +63,8 @@ static void before_value(JsonW *w)
         w->after_key = false;
         return;
     }
-    if (w->depth == 0)
-        return;
-    if (!w->first[w->depth])
-        put(w, ",", 1);
+    if (w->depth == 0) return;
+    if (!w->first[w->depth]) put(w, ",", 1);
     if (w->pretty && !w->inline_[w->depth])
         newline(w);
     else if (!w->first[w->depth] && w->pretty)
@@ -88,10 +83,22 @@ static void open(JsonW *w, char c, bool inl)
     w->inline_[w->depth] = inl || (w->depth > 1 && w->inline_[w->depth - 1]);
 }
 
-void jsonw_object(JsonW *w) { open(w, '{', false); }
-void jsonw_array(JsonW *w) { open(w, '[', false); }
-void jsonw_array_inline(JsonW *w) { open(w, '[', true); }
-void jsonw_object_inline(JsonW *w) { open(w, '{', true); }
+void jsonw_object(JsonW *w)
+{
+    open(w, '{', false);
+}
+void jsonw_array(JsonW *w)
+{
+    open(w, '[', false);
+}
+void jsonw_array_inline(JsonW *w)
+{
+    open(w, '[', true);
+}
+void jsonw_object_inline(JsonW *w)
+{
+    open(w, '{', true);
+}
 
 void jsonw_end(JsonW *w)
 {
@@ -100,8 +107,7 @@ void jsonw_end(JsonW *w)
     bool inl = w->inline_[w->depth];
     char close = w->close[w->depth];
     w->depth--;
-    if (w->pretty && !empty && !inl)
-        newline(w);
+    if (w->pretty && !empty && !inl) newline(w);
     put(w, &close, 1);
 }
 
@@ -121,17 +127,30 @@ void jsonw_escape(JsonW *w, const char *s)
         const unsigned char *run = p;
         while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
             p++;
-        if (p > run)
-            put(w, (const char *)run, (size_t)(p - run));
-        if (!*p)
-            break;
+        if (p > run) put(w, (const char *)run, (size_t)(p - run));
+        if (!*p) break;
         char esc[8];
         switch (*p) {
-        case '"': puts_(w, "\\\""); p++; continue;
-        case '\\': puts_(w, "\\\\"); p++; continue;
-        case '\n': puts_(w, "\\n"); p++; continue;
-        case '\t': puts_(w, "\\t"); p++; continue;
-        case '\r': puts_(w, "\\r"); p++; continue;
+        case '"':
+            puts_(w, "\\\"");
+            p++;
+            continue;
+        case '\\':
+            puts_(w, "\\\\");
+            p++;
+            continue;
+        case '\n':
+            puts_(w, "\\n");
+            p++;
+            continue;
+        case '\t':
+            puts_(w, "\\t");
+            p++;
+            continue;
+        case '\r':
+            puts_(w, "\\r");
+            p++;
+            continue;
         default: break;
         }
         if (*p < 0x20 || *p == 0x7f) {

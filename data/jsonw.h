@@ -10,12 +10,12 @@
 #define JSONW_MAX_DEPTH 64
 
 typedef struct {
-    FILE *file;     /* output, or NULL to write into buf */
-    char *buf;      /* owned when writing into memory */
+    FILE *file; /* output, or NULL to write into buf */
+    char *buf;  /* owned when writing into memory */
     size_t len, cap;
     bool pretty;
     int depth;
-    bool first[JSONW_MAX_DEPTH];  /* no element written yet at this level */
+    bool first[JSONW_MAX_DEPTH];   /* no element written yet at this level */
     bool inline_[JSONW_MAX_DEPTH]; /* this container is written on one line */
     char close[JSONW_MAX_DEPTH];   /* the bracket that ends this container */
     bool after_key;
@@ -29,7 +29,7 @@ char *jsonw_finish(JsonW *w);
 
 void jsonw_object(JsonW *w);
 void jsonw_array(JsonW *w);
-void jsonw_array_inline(JsonW *w); /* ["a", "b"] on one line */
+void jsonw_array_inline(JsonW *w);  /* ["a", "b"] on one line */
 void jsonw_object_inline(JsonW *w); /* {"a": 1, "b": 2} on one line */
 void jsonw_end(JsonW *w);
 void jsonw_key(JsonW *w, const char *key);

@@ -13,8 +13,7 @@ char *hostpath_normalize(const char *path, Os os)
     size_t len = strlen(path);
     char *buf = xmalloc(len + 2);
     const char *p = path;
-    if (os == OS_WINDOWS && (strncmp(p, "\\\\?\\", 4) == 0 || strncmp(p, "//?/", 4) == 0))
-        p += 4;
+    if (os == OS_WINDOWS && (strncmp(p, "\\\\?\\", 4) == 0 || strncmp(p, "//?/", 4) == 0)) p += 4;
 
     /* Split into components; keep a root prefix (a drive such as "c:" or "" for "/"). */
     size_t out = 0;
@@ -26,36 +25,30 @@ char *hostpath_normalize(const char *path, Os os)
         p += 2;
         absolute = (*p == '/' || *p == '\\');
     }
-    if (absolute)
-        buf[out++] = sep;
+    if (absolute) buf[out++] = sep;
     root_len = out;
 
     while (*p) {
         while (*p == '/' || (os == OS_WINDOWS && *p == '\\'))
             p++;
-        if (!*p)
-            break;
+        if (!*p) break;
         const char *start = p;
         while (*p && *p != '/' && !(os == OS_WINDOWS && *p == '\\'))
             p++;
         size_t n = (size_t)(p - start);
-        if (n == 1 && start[0] == '.')
-            continue;
+        if (n == 1 && start[0] == '.') continue;
         if (n == 2 && start[0] == '.' && start[1] == '.') {
             /* drop the last component, never the root */
             while (out > root_len && buf[out - 1] != sep)
                 out--;
-            if (out > root_len)
-                out--; /* the separator before it */
+            if (out > root_len) out--; /* the separator before it */
             continue;
         }
-        if (out > 0 && buf[out - 1] != sep)
-            buf[out++] = sep;
+        if (out > 0 && buf[out - 1] != sep) buf[out++] = sep;
         for (size_t i = 0; i < n; i++)
             buf[out++] = os == OS_WINDOWS ? (char)tolower((unsigned char)start[i]) : start[i];
     }
-    if (out == 0)
-        buf[out++] = '.';
+    if (out == 0) buf[out++] = '.';
     buf[out] = '\0';
 
     if (os == OS_LINUX && (strcmp(buf, "/var/run") == 0 || strncmp(buf, "/var/run/", 9) == 0)) {
@@ -67,13 +60,10 @@ char *hostpath_normalize(const char *path, Os os)
 bool hostpath_covers(const char *outer, const char *inner)
 {
     size_t n = strlen(outer);
-    if (strncmp(outer, inner, n) != 0)
-        return false;
-    if (inner[n] == '\0')
-        return true;
+    if (strncmp(outer, inner, n) != 0) return false;
+    if (inner[n] == '\0') return true;
     /* outer is a root such as "/" or "c:\" and already ends with a separator */
-    if (n > 0 && (outer[n - 1] == '/' || outer[n - 1] == '\\'))
-        return true;
+    if (n > 0 && (outer[n - 1] == '/' || outer[n - 1] == '\\')) return true;
     return inner[n] == '/' || inner[n] == '\\';
 }
 

@@ -14,14 +14,28 @@ static const char *const account_names[] = {"admin", "user"};
 static const char *const assumption_names[] = {"kernel_exploit", "hypervisor_exploit",
                                                "sandbox_exploit"};
 
-#define NAME_OF(table, v)                                                                          \
-    ((size_t)(v) < sizeof table / sizeof *table ? table[(size_t)(v)] : "?")
+#define NAME_OF(table, v) ((size_t)(v) < sizeof table / sizeof *table ? table[(size_t)(v)] : "?")
 
-const char *trust_name(Trust t) { return NAME_OF(trust_names, t); }
-const char *os_name(Os os) { return NAME_OF(os_names, os); }
-const char *isolation_name(Isolation i) { return NAME_OF(isolation_names, i); }
-const char *account_name(Account a) { return NAME_OF(account_names, a); }
-const char *assumption_name(Assumption a) { return NAME_OF(assumption_names, a); }
+const char *trust_name(Trust t)
+{
+    return NAME_OF(trust_names, t);
+}
+const char *os_name(Os os)
+{
+    return NAME_OF(os_names, os);
+}
+const char *isolation_name(Isolation i)
+{
+    return NAME_OF(isolation_names, i);
+}
+const char *account_name(Account a)
+{
+    return NAME_OF(account_names, a);
+}
+const char *assumption_name(Assumption a)
+{
+    return NAME_OF(assumption_names, a);
+}
 
 static bool parse_name(const char *const *table, size_t n, const char *s, int *out)
 {
@@ -37,16 +51,27 @@ static bool parse_name(const char *const *table, size_t n, const char *s, int *o
 #define PARSE(table, s, out, type)                                                                 \
     do {                                                                                           \
         int v_;                                                                                    \
-        if (!parse_name(table, sizeof table / sizeof *table, s, &v_))                              \
-            return false;                                                                          \
+        if (!parse_name(table, sizeof table / sizeof *table, s, &v_)) return false;                \
         *(out) = (type)v_;                                                                         \
         return true;                                                                               \
     } while (0)
 
-bool trust_parse(const char *s, Trust *out) { PARSE(trust_names, s, out, Trust); }
-bool os_parse(const char *s, Os *out) { PARSE(os_names, s, out, Os); }
-bool isolation_parse(const char *s, Isolation *out) { PARSE(isolation_names, s, out, Isolation); }
-bool account_parse(const char *s, Account *out) { PARSE(account_names, s, out, Account); }
+bool trust_parse(const char *s, Trust *out)
+{
+    PARSE(trust_names, s, out, Trust);
+}
+bool os_parse(const char *s, Os *out)
+{
+    PARSE(os_names, s, out, Os);
+}
+bool isolation_parse(const char *s, Isolation *out)
+{
+    PARSE(isolation_names, s, out, Isolation);
+}
+bool account_parse(const char *s, Account *out)
+{
+    PARSE(account_names, s, out, Account);
+}
 bool assumption_parse(const char *s, Assumption *out)
 {
     PARSE(assumption_names, s, out, Assumption);
@@ -75,8 +100,7 @@ void strlist_add(StrList *l, const char *s)
 bool strlist_has(const StrList *l, const char *s)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i], s) == 0)
-            return true;
+        if (strcmp(l->items[i], s) == 0) return true;
     return false;
 }
 
@@ -124,8 +148,7 @@ static void host_done(Host *h)
 
 void scenario_free(Scenario *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->name);
     free(s->description);
     for (size_t i = 0; i < s->n_tenants; i++) {
@@ -197,8 +220,7 @@ Mount *workload_add_mount(Workload *w, const char *host_path, const char *path, 
 
 void workload_remove_mount(Workload *w, size_t index)
 {
-    if (index >= w->n_mounts)
-        return;
+    if (index >= w->n_mounts) return;
     mount_done(&w->mounts[index]);
     memmove(&w->mounts[index], &w->mounts[index + 1],
             (w->n_mounts - index - 1) * sizeof *w->mounts);
@@ -243,13 +265,18 @@ Scenario *scenario_clone(const Scenario *src)
 #define FIND(list, n, id)                                                                          \
     do {                                                                                           \
         for (size_t i_ = 0; i_ < (n); i_++)                                                        \
-            if (strcmp((list)[i_].id, (id)) == 0)                                                  \
-                return &(list)[i_];                                                                \
+            if (strcmp((list)[i_].id, (id)) == 0) return &(list)[i_];                              \
         return NULL;                                                                               \
     } while (0)
 
-Tenant *scenario_tenant(const Scenario *s, const char *id) { FIND(s->tenants, s->n_tenants, id); }
-Host *scenario_host(const Scenario *s, const char *id) { FIND(s->hosts, s->n_hosts, id); }
+Tenant *scenario_tenant(const Scenario *s, const char *id)
+{
+    FIND(s->tenants, s->n_tenants, id);
+}
+Host *scenario_host(const Scenario *s, const char *id)
+{
+    FIND(s->hosts, s->n_hosts, id);
+}
 Workload *scenario_workload(const Scenario *s, const char *id)
 {
     FIND(s->workloads, s->n_workloads, id);

@@ -31,8 +31,7 @@ static void rehash(StrMap *m, size_t cap)
     const char **keys = xcalloc(cap, sizeof *keys);
     size_t *values = xcalloc(cap, sizeof *values);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
+        if (!m->keys[i]) continue;
         size_t j = hash(m->keys[i]) & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
@@ -48,12 +47,10 @@ static void rehash(StrMap *m, size_t cap)
 
 bool strmap_put(StrMap *m, const char *key, size_t value)
 {
-    if ((m->n + 1) * 2 > m->cap)
-        rehash(m, m->cap ? m->cap * 2 : 16);
+    if ((m->n + 1) * 2 > m->cap) rehash(m, m->cap ? m->cap * 2 : 16);
     size_t j = hash(key) & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0)
-            return false;
+        if (strcmp(m->keys[j], key) == 0) return false;
         j = (j + 1) & (m->cap - 1);
     }
     m->keys[j] = key;
@@ -64,8 +61,7 @@ bool strmap_put(StrMap *m, const char *key, size_t value)
 
 bool strmap_get(const StrMap *m, const char *key, size_t *value)
 {
-    if (!m->cap)
-        return false;
+    if (!m->cap) return false;
     size_t j = hash(key) & (m->cap - 1);
     while (m->keys[j]) {
         if (strcmp(m->keys[j], key) == 0) {

@@ -13,4 +13,8 @@ bool utf8_valid(const char *s, size_t n);
 /* Decodes the sequence at s (of length utf8_valid_prefix(s) > 0) to a code point. */
 unsigned utf8_decode(const char *s, size_t len);
 
+/* Returns an owned copy of s that is safe to print on a terminal: control characters
+ * (C0, DEL, C1) become "\xNN" (newline and tab included), invalid UTF-8 bytes "\xNN". */
+char *utf8_sanitize(const char *s);
+
 #endif

@@ -15,44 +15,38 @@ void xalloc_set_abort_hook(XallocAbortHook hook)
 
 static void out_of_memory(size_t size)
 {
-    if (abort_hook)
-        abort_hook(size);
+    if (abort_hook) abort_hook(size);
     abort();
 }
 
 void *xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
-    if (!p)
-        out_of_memory(size);
+    if (!p) out_of_memory(size);
     return p;
 }
 
 void *xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p)
-        out_of_memory(count * size);
+    if (!p) out_of_memory(count * size);
     return p;
 }
 
 void *xrealloc(void *ptr, size_t size)
 {
     void *p = realloc(ptr, size ? size : 1);
-    if (!p)
-        out_of_memory(size);
+    if (!p) out_of_memory(size);
     return p;
 }
 
 void xgrow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return;
+    if (need <= *cap) return;
     size_t n = *cap ? *cap : 4;
     while (n < need)
         n *= 2;
-    if (n > ((size_t)-1) / elem)
-        out_of_memory((size_t)-1);
+    if (n > ((size_t)-1) / elem) out_of_memory((size_t)-1);
     *ptr = xrealloc(*ptr, n * elem);
     *cap = n;
 }
@@ -76,8 +70,7 @@ char *xvasprintf(const char *fmt, va_list ap)
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0)
-        abort();
+    if (n < 0) abort();
     char *p = xmalloc((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;

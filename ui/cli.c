@@ -1,12 +1,220 @@
-/* The command line. */
+/* The command line: global options, dispatch to the commands of ui/cmd_*.c, help. */
 #include "cli.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog_json.h"
+#include "cli_int.h"
+#include "scenario_json.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "Usage: breakout [OPTIONS] [COMMAND] [ARGS]\n"
+    "\n"
+    "A threat-model explorer for container isolation: which boundaries hold, which fail,\n"
+    "why, and what would close every attack path.\n"
+    "\n"
+    "Commands:\n"
+    "  (none)                     list the workspace's scenarios\n"
+    "  list                       list the workspace's scenarios\n"
+    "  analyze FILE|NAME          analyse a scenario file, or a scenario of the workspace\n"
+    "  import FILE...             add scenario files to the workspace (all or nothing)\n"
+    "  export NAME [-o FILE]      write a scenario as JSON (stdout without -o)\n"
+    "  rm NAME                    remove a scenario from the workspace\n"
+    "\n"
+    "Options:\n"
+    "  --db FILE                  the workspace (default $BREAKOUT_DB, else\n"
+    "                             $XDG_DATA_HOME/breakout/workspace.db, else\n"
+    "                             ~/.local/share/breakout/workspace.db)\n"
+    "  --format text|json         analyze: output format (default text)\n"
+    "  -o, --output FILE          write to FILE instead of stdout (written atomically)\n"
+    "  --check                    analyze: exit 1 if a start reaches a host or another tenant\n"
+    "  --max-paths N              analyze: list at most N paths (default 1000, 0 for all)\n"
+    "  --assume NAME=true|false   override an assumption (kernel_exploit,\n"
+    "                             hypervisor_exploit, sandbox_exploit)\n"
+    "  --catalog FILE             add or override techniques from a catalog file\n"
+    "  --replace                  import: overwrite a different scenario of the same name\n"
+    "  -h, --help                 show this help\n"
+    "  -V, --version              show the version\n"
+    "\n"
+    "Exit status: 0 done, 1 --check found a path, 2 bad usage or bad input.\n"
+    "Colour only on a terminal, and never when NO_COLOR is set and not empty.\n";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("breakout: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("breakout: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'breakout --help' for more information.\n", stderr);
+    va_end(ap);
+    return EXIT_BAD;
+}
+
+bool cli_use_colour(int fd)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) return false;
+    return isatty(fd) == 1;
+}
+
+Store *cli_open_store(const CliOptions *o)
+{
+    char *path = o->db ? xstrdup(o->db) : store_default_path();
+    char *err = NULL;
+    Store *st = store_open(path, true, &err);
+    if (!st) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+    }
+    free(path);
+    return st;
+}
+
+Catalog *cli_load_catalog(const CliOptions *o)
+{
+    Catalog *c = catalog_load_builtin();
+    for (size_t i = 0; i < o->n_catalogs; i++) {
+        char *err = NULL;
+        if (!catalog_merge_file(c, o->catalogs[i], &err)) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            catalog_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+Scenario *cli_load_scenario(const CliOptions *o, const char *what)
+{
+    char *err = NULL;
+    Scenario *s = NULL;
+    if (access(what, F_OK) == 0) {
+        s = scenario_load_file(what, &err);
+    } else {
+        Store *st = cli_open_store(o);
+        if (!st) return NULL;
+        s = store_load(st, what, &err);
+        if (!s && err) {
+            char *more = xasprintf("%s (and no file %s exists)", err, what);
+            free(err);
+            err = more;
+        }
+        store_close(st);
+    }
+    if (!s) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return NULL;
+    }
+    for (int i = 0; i < ASSUME_COUNT; i++)
+        if (o->assume[i] >= 0) s->assume[i] = o->assume[i] == 1;
+    return s;
+}
+
+static bool parse_assume(CliOptions *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) return false;
+    char *name = xstrndup(arg, (size_t)(eq - arg));
+    Assumption a;
+    bool ok = assumption_parse(name, &a);
+    free(name);
+    if (!ok) return false;
+    if (strcmp(eq + 1, "true") == 0)
+        o->assume[a] = 1;
+    else if (strcmp(eq + 1, "false") == 0)
+        o->assume[a] = 0;
+    else
+        return false;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(CliOptions *);
+} commands[] = {
+    {"list", cmd_list}, {"import", cmd_import},   {"export", cmd_export},
+    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
+};
+
+enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE };
 
 int cli_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    printf("breakout %s\n", BREAKOUT_VERSION);
-    return 0;
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"max-paths", required_argument, NULL, OPT_MAX_PATHS},
+        {"assume", required_argument, NULL, OPT_ASSUME},
+        {"catalog", required_argument, NULL, OPT_CATALOG},
+        {"replace", no_argument, NULL, OPT_REPLACE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    CliOptions o = {.max_paths = 1000};
+    for (int i = 0; i < ASSUME_COUNT; i++)
+        o.assume[i] = -1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB: o.db = optarg; break;
+        case OPT_FORMAT: o.format = optarg; break;
+        case 'o': o.output = optarg; break;
+        case OPT_CHECK: o.check = true; break;
+        case OPT_REPLACE: o.replace = true; break;
+        case OPT_MAX_PATHS: {
+            char *end;
+            errno = 0;
+            o.max_paths = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || o.max_paths < 0)
+                return cli_usage_error("--max-paths: expected a number of 0 or more, got \"%s\"",
+                                       optarg);
+            break;
+        }
+        case OPT_ASSUME:
+            if (!parse_assume(&o, optarg))
+                return cli_usage_error("--assume: expected NAME=true or NAME=false with NAME "
+                                       "kernel_exploit, hypervisor_exploit or sandbox_exploit, "
+                                       "got \"%s\"",
+                                       optarg);
+            break;
+        case OPT_CATALOG:
+            if (o.n_catalogs == CLI_MAX_LIST)
+                return cli_usage_error("--catalog: at most %d files", CLI_MAX_LIST);
+            o.catalogs[o.n_catalogs++] = optarg;
+            break;
+        case 'h': fputs(usage_text, stdout); return EXIT_DONE;
+        case 'V': printf("breakout %s\n", BREAKOUT_VERSION); return EXIT_DONE;
+        case ':': return cli_usage_error("option %s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("unknown option %s", argv[optind - 1]);
+        }
+    }
+    const char *command = optind < argc ? argv[optind++] : "list";
+    o.args = argv + optind;
+    o.n_args = (size_t)(argc - optind);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, command) == 0) return commands[i].run(&o);
+    return cli_usage_error("unknown command \"%s\"", command);
 }

@@ -1,0 +1,30 @@
+/* Writes an analysis as JSON (`breakout analyze --format json`), streamed so that large
+ * fleets need no tree in memory. The schema is docs/analysis.schema.json. */
+#ifndef BREAKOUT_ANALYSIS_JSON_H
+#define BREAKOUT_ANALYSIS_JSON_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "findings.h"
+#include "fixplan.h"
+#include "jsonw.h"
+
+/* What one analysis run produced, for the writers. findings and plan may be NULL (omitted). */
+typedef struct {
+    const Analysis *analysis;
+    const Findings *findings;
+    const FixPlan *plan;
+    size_t max_paths; /* write at most this many paths (0: all the analysis kept) */
+} Report;
+
+/* Writes r to out (pretty-printed). */
+void analysis_write_json(const Report *r, FILE *out);
+/* Writes r into an owned string. */
+char *analysis_to_json(const Report *r);
+
+/* The identifier of a state as the output names it: "workload:ID:user", "workload:ID:admin",
+ * "vm:ID", "host:ID:user", "host:ID:admin". Owned. */
+char *analysis_state_id(const Analysis *a, uint32_t state);
+
+#endif

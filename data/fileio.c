@@ -1,0 +1,202 @@
+/* Whole-file reading and atomic writing: see fileio.h. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+#define MIB         ((size_t)1024 * 1024)
+#define FIRST_CHUNK ((size_t)64 * 1024) /* first buffer for a stream of unknown size */
+
+/* Returns an owned "NAME: reason" message for errno value e from opening or reading. */
+static char *read_error(const char *name, int e)
+{
+    switch (e) {
+    case ENOENT: return xasprintf("%s: no such file", name);
+    case EISDIR: return xasprintf("%s: is a directory, expected a file", name);
+    case EACCES:
+    case EPERM: return xasprintf("%s: permission denied", name);
+    default: return xasprintf("%s: cannot read: %s", name, strerror(e));
+    }
+}
+
+static char *too_large(const char *name, size_t max_bytes)
+{
+    if (max_bytes >= MIB && max_bytes % MIB == 0)
+        return xasprintf("%s: larger than the %zu MB limit", name, max_bytes / MIB);
+    return xasprintf("%s: larger than the %zu byte limit", name, max_bytes);
+}
+
+bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len, char **err)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = read_error(name, errno);
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        *err = read_error(name, errno);
+        goto fail_fd;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        *err = read_error(name, EISDIR);
+        goto fail_fd;
+    }
+    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
+        *err = too_large(name, max_bytes);
+        goto fail_fd;
+    }
+
+    /* Room for max_bytes + 1 bytes (to notice a file that grew past the limit) and a NUL. */
+    size_t limit = max_bytes < SIZE_MAX - 2 ? max_bytes + 2 : SIZE_MAX;
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : FIRST_CHUNK;
+    if (cap > limit) cap = limit;
+    char *buf = xmalloc(cap);
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap >= limit) {
+                *err = too_large(name, max_bytes);
+                free(buf);
+                goto fail_fd;
+            }
+            cap = cap > limit / 2 ? limit : cap * 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            *err = read_error(name, errno);
+            free(buf);
+            goto fail_fd;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    if (n > max_bytes) {
+        *err = too_large(name, max_bytes);
+        free(buf);
+        goto fail_fd;
+    }
+    if (!is_stdin) close(fd);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return true;
+
+fail_fd:
+    if (!is_stdin) close(fd);
+    return false;
+}
+
+/* Writes all n bytes at p to fd; false with errno set on failure. */
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = write(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return false;
+        p += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+static bool write_stdout(const char *data, size_t len, char **err)
+{
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        *err = xasprintf("<stdout>: cannot write: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* The mode a new file gets from open(..., 0666): the process umask applied. Reading the
+ * umask means setting it, briefly; breakout writes files from one thread only. */
+static mode_t new_file_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+bool file_write_atomic(const char *path, const char *data, size_t len, char **err)
+{
+    if (strcmp(path, "-") == 0) return write_stdout(data, len, err);
+
+    /* Write through a symbolic link to its target, rather than replacing the link. */
+    char *target = NULL;
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) target = realpath(path, NULL);
+    const char *real = target ? target : path;
+
+    mode_t mode;
+    if (stat(real, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            *err = xasprintf("%s: is a directory, expected a file", path);
+            free(target);
+            return false;
+        }
+        mode = st.st_mode & 07777;
+    } else {
+        mode = new_file_mode();
+    }
+    size_t rl = strlen(real);
+    if (rl == 0 || real[rl - 1] == '/') {
+        *err = xasprintf("%s: is a directory, expected a file", path);
+        free(target);
+        return false;
+    }
+
+    const char *slash = strrchr(real, '/');
+    char *dir = slash ? xstrndup(real, slash == real ? 1 : (size_t)(slash - real)) : xstrdup(".");
+    const char *base = slash ? slash + 1 : real;
+    char *tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
+    int e = 0;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        e = errno;
+        if (e == ENOENT || e == ENOTDIR)
+            *err = xasprintf("%s: no such directory", path);
+        else if (e == EACCES || e == EPERM)
+            *err = xasprintf("%s: permission denied", path);
+        else
+            *err = xasprintf("%s: cannot write: %s", path, strerror(e));
+        free(tmp);
+        free(dir);
+        free(target);
+        return false;
+    }
+    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) e = errno;
+    if (close(fd) != 0 && e == 0) e = errno;
+    if (e == 0 && rename(tmp, real) != 0) e = errno;
+    if (e != 0) {
+        unlink(tmp);
+        *err = xasprintf("%s: cannot write: %s", path, strerror(e));
+        free(tmp);
+        free(dir);
+        free(target);
+        return false;
+    }
+    /* Make the rename itself durable; a failure here loses nothing already visible. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    free(tmp);
+    free(dir);
+    free(target);
+    return true;
+}

@@ -1,0 +1,29 @@
+/* Whole-file reading with size limits and atomic whole-file writing, with one-line
+ * errors a user can act on. Used by every reader and writer of files in data/. */
+#ifndef BREAKOUT_FILEIO_H
+#define BREAKOUT_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads the whole file at path ("-" reads standard input, named "<stdin>" in messages).
+ * On success sets *data to an owned, NUL-terminated copy (the NUL is not counted in *len)
+ * and returns true. On failure returns false and sets *err to an owned one-line message:
+ *   PATH: no such file
+ *   PATH: is a directory, expected a file
+ *   PATH: permission denied
+ *   PATH: cannot read: REASON
+ *   PATH: larger than the N MB limit        (N in bytes when max_bytes is under 1 MiB)
+ * max_bytes > 0. A file of exactly max_bytes bytes is accepted. */
+bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len, char **err);
+
+/* Replaces the file at path with the len bytes at data, atomically: the bytes go to a
+ * temporary file in the same directory, which is flushed to disk (fsync) and renamed over
+ * path, so readers see the old or the new content, never a part. A new file gets mode 0666
+ * minus the umask; an existing file keeps its mode. "-" writes to standard output.
+ * Returns false and sets *err to an owned one-line message ("PATH: is a directory,
+ * expected a file", "PATH: no such directory", "PATH: cannot write: REASON") on failure,
+ * leaving any existing file untouched and no temporary file behind. */
+bool file_write_atomic(const char *path, const char *data, size_t len, char **err);
+
+#endif

@@ -1,0 +1,862 @@
+/* The scenario file: reads formats 1 and 2 into a model Scenario, writes format 2.
+ * Sits between json_strict (syntax) and model/scenario (ids and references).
+ *
+ * The format (docs/scenario-format.md is the user's version of this block):
+ *
+ *   {
+ *     "breakout": 2,                        required: the format version, 1 or 2
+ *     "name": "...",                        required, non-empty
+ *     "description": "...",                 optional
+ *     "assumptions": {                      optional; each key optional
+ *       "kernel_exploit": true,             default true
+ *       "hypervisor_exploit": false,        default false
+ *       "sandbox_exploit": false },         default false
+ *     "tenants": [                          required (may be empty)
+ *       { "id": "...",                      required, non-empty, unique among tenants
+ *         "name": "...",                    optional, non-empty; default: the id
+ *         "trust": "untrusted" } ],         required: "trusted" or "untrusted"
+ *     "hosts": [                            required (may be empty)
+ *       { "id": "...",                      required, non-empty, unique among hosts
+ *         "os": "linux",                    required: "windows" or "linux"
+ *         "ssh": false,                     default false
+ *         "users": [                        default []; names unique on the host
+ *           { "name": "...",                required, non-empty
+ *             "admin": false } ] } ],       default false
+ *     "workloads": [                        required (may be empty)
+ *       { "id": "...",                      required, non-empty, unique among workloads
+ *         "tenant": "...", "host": "...",   required: ids of a tenant and a host
+ *         "isolation": "process",           required: "process", "hyperv", "sandbox", "host"
+ *         "account": "admin",               required: "admin" or "user"
+ *         "privileged": false,              default false
+ *         "compromised": false,             default false
+ *         "mounts": [                       default []
+ *           { "host_path": "...",           required, non-empty
+ *             "path": "...",                optional, non-empty
+ *             "read_only": false } ],       default false
+ *         "hardening": ["seccomp"],         default []; non-empty strings, kept as written
+ *         -- format 2 only (unknown keys, so errors, in a format 1 file): --
+ *         "host_pid": false, "host_network": false, "host_ipc": false,   default false
+ *         "capabilities": ["SYS_ADMIN"],    default []; a "CAP_" prefix is dropped, upper-cased
+ *         "assumed": ["..."] } ]            default []; what an importer assumed
+ *   }
+ *
+ * Errors, one line each, the first found in document order: syntax errors from json_strict
+ * (FILE:LINE:COL: ...); then content errors, FILE:LINE:COL: PATH: MESSAGE, where PATH is
+ * the JSON path (workloads[2].isolation) and LINE:COL where its value starts: a missing
+ * required key (at the object), an unknown key (at the key; "did you mean" for a near miss),
+ * a wrong type, a value outside an enum, an empty id or name, an unsupported version; then
+ * scenario_validate's duplicate ids, duplicate host users and dangling references. */
+#include "scenario_json.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fileio.h"
+#include "json_strict.h"
+#include "jsonw.h"
+#include "xalloc.h"
+
+_Static_assert(SCENARIO_FORMAT_VERSION == 2, "teach the reader the new format version");
+
+#define MAX_PATH     8  /* steps of the deepest path: workloads[i].mounts[j].host_path */
+#define SUGGEST_DIST 2  /* an unknown key this close to a known one gets "did you mean" */
+#define SUGGEST_MAX  64 /* keys longer than this get no suggestion */
+
+/* The keys of one kind of object: the first n_v1 exist in format 1, the rest from format 2;
+ * required has bit k set when keys[k] is required. */
+typedef struct {
+    const char *const *keys;
+    size_t n, n_v1;
+    unsigned required;
+} KeyTable;
+
+enum {
+    TOP_BREAKOUT,
+    TOP_NAME,
+    TOP_DESCRIPTION,
+    TOP_ASSUMPTIONS,
+    TOP_TENANTS,
+    TOP_HOSTS,
+    TOP_WORKLOADS
+};
+static const char *const top_keys[] = {"breakout", "name",  "description", "assumptions",
+                                       "tenants",  "hosts", "workloads"};
+static const KeyTable top_table = {top_keys, 7, 7,
+                                   1u << TOP_BREAKOUT | 1u << TOP_NAME | 1u << TOP_TENANTS |
+                                       1u << TOP_HOSTS | 1u << TOP_WORKLOADS};
+
+static const char *const assumption_keys[] = {"kernel_exploit", "hypervisor_exploit",
+                                              "sandbox_exploit"};
+static const KeyTable assumption_table = {assumption_keys, 3, 3, 0};
+
+enum { TENANT_ID, TENANT_NAME, TENANT_TRUST };
+static const char *const tenant_keys[] = {"id", "name", "trust"};
+static const KeyTable tenant_table = {tenant_keys, 3, 3, 1u << TENANT_ID | 1u << TENANT_TRUST};
+
+enum { HOST_ID, HOST_OS, HOST_SSH, HOST_USERS };
+static const char *const host_keys[] = {"id", "os", "ssh", "users"};
+static const KeyTable host_table = {host_keys, 4, 4, 1u << HOST_ID | 1u << HOST_OS};
+
+enum { USER_NAME, USER_ADMIN };
+static const char *const user_keys[] = {"name", "admin"};
+static const KeyTable user_table = {user_keys, 2, 2, 1u << USER_NAME};
+
+enum {
+    W_ID,
+    W_TENANT,
+    W_HOST,
+    W_ISOLATION,
+    W_ACCOUNT,
+    W_PRIVILEGED,
+    W_COMPROMISED,
+    W_MOUNTS,
+    W_HARDENING,
+    W_HOST_PID,
+    W_HOST_NETWORK,
+    W_HOST_IPC,
+    W_CAPABILITIES,
+    W_ASSUMED
+};
+static const char *const workload_keys[] = {
+    "id",     "tenant",    "host",     "isolation",    "account",  "privileged",   "compromised",
+    "mounts", "hardening", "host_pid", "host_network", "host_ipc", "capabilities", "assumed"};
+static const KeyTable workload_table = {workload_keys, 14, 9,
+                                        1u << W_ID | 1u << W_TENANT | 1u << W_HOST |
+                                            1u << W_ISOLATION | 1u << W_ACCOUNT};
+
+enum { MOUNT_HOST_PATH, MOUNT_PATH, MOUNT_READ_ONLY };
+static const char *const mount_keys[] = {"host_path", "path", "read_only"};
+static const KeyTable mount_table = {mount_keys, 3, 3, 1u << MOUNT_HOST_PATH};
+
+/* The reader's state: the text (for positions), the version read, the path to the value
+ * being read, and the first error. */
+typedef struct {
+    const char *text;
+    size_t len;
+    const char *file;
+    int version;
+    JsonPathStep path[MAX_PATH];
+    size_t depth;
+    char *err; /* owned */
+} Reader;
+
+/* ---- messages ---- */
+
+/* A growing string. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+} Str;
+
+static void str_add(Str *b, const char *s)
+{
+    size_t n = strlen(s);
+    xgrow((void **)&b->p, &b->cap, b->n + n + 1, 1);
+    memcpy(b->p + b->n, s, n + 1);
+    b->n += n;
+}
+
+static void str_take(Str *b, char *s)
+{
+    str_add(b, s);
+    free(s);
+}
+
+static bool is_plain_key(const char *k)
+{
+    if (!*k) return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+              *k == '_'))
+            return false;
+    return true;
+}
+
+/* Returns the owned text of a path: workloads[2].mounts[0].host_path, x["odd key"]. */
+static char *path_text(const JsonPathStep *path, size_t n)
+{
+    Str b = {0};
+    str_add(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        if (!path[i].key) {
+            str_take(&b, xasprintf("[%zu]", path[i].index));
+        } else if (is_plain_key(path[i].key)) {
+            if (i > 0) str_add(&b, ".");
+            str_add(&b, path[i].key);
+        } else {
+            str_add(&b, "[");
+            str_take(&b, json_strict_quote(path[i].key, strlen(path[i].key)));
+            str_add(&b, "]");
+        }
+    }
+    return b.p;
+}
+
+/* Records the first error, at the value the path names (at_key: at its key), as
+ * "FILE:LINE:COL: PATH: message". Returns false. */
+__attribute__((format(printf, 3, 4))) static bool bad(Reader *r, bool at_key, const char *fmt, ...)
+{
+    if (r->err) return false;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    size_t n = r->depth < MAX_PATH ? r->depth : MAX_PATH;
+    char *where = path_text(r->path, n);
+    const char *sep = *where ? ": " : "";
+    size_t line, col;
+    if (json_strict_locate(r->text, r->len, r->path, n, at_key, &line, &col))
+        r->err = xasprintf("%s:%zu:%zu: %s%s%s", r->file, line, col, where, sep, msg);
+    else
+        r->err = xasprintf("%s: %s%s%s", r->file, where, sep, msg);
+    free(where);
+    free(msg);
+    return false;
+}
+
+/* Returns an owned description of a value for "got ...": the string "x", the number 3, true,
+ * null, an array, an object. */
+static char *describe_value(const cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        char *q = json_strict_quote(v->valuestring, strlen(v->valuestring));
+        char *d = xasprintf("the string %s", q);
+        free(q);
+        return d;
+    }
+    if (cJSON_IsNumber(v)) return xasprintf("the number %.15g", v->valuedouble);
+    if (cJSON_IsTrue(v)) return xstrdup("true");
+    if (cJSON_IsFalse(v)) return xstrdup("false");
+    if (cJSON_IsNull(v)) return xstrdup("null");
+    if (cJSON_IsArray(v)) return xstrdup("an array");
+    return xstrdup("an object");
+}
+
+static bool bad_type(Reader *r, const cJSON *v, const char *expected)
+{
+    char *d = describe_value(v);
+    bad(r, false, "expected %s, got %s", expected, d);
+    free(d);
+    return false;
+}
+
+/* Appends "\"a\", \"b\" or \"c\"" for the n names. */
+static void str_add_choices(Str *b, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) str_add(b, i + 1 == n ? " or " : ", ");
+        str_add(b, "\"");
+        str_add(b, names[i]);
+        str_add(b, "\"");
+    }
+}
+
+/* ---- the path ---- */
+
+static void push_key(Reader *r, const char *key)
+{
+    if (r->depth < MAX_PATH) r->path[r->depth] = (JsonPathStep){key, 0};
+    r->depth++;
+}
+
+static void push_index(Reader *r, size_t index)
+{
+    if (r->depth < MAX_PATH) r->path[r->depth] = (JsonPathStep){NULL, index};
+    r->depth++;
+}
+
+static void pop(Reader *r)
+{
+    r->depth--;
+}
+
+/* ---- values ---- */
+
+static bool read_bool(Reader *r, const cJSON *v, bool *out)
+{
+    if (!cJSON_IsBool(v)) return bad_type(r, v, "true or false");
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+/* Reads a string; with what (e.g. "a non-empty id"), an empty one is an error. The result is
+ * borrowed from v. */
+static bool read_string(Reader *r, const cJSON *v, const char *what, const char **out)
+{
+    if (!cJSON_IsString(v)) return bad_type(r, v, what ? what : "a string");
+    if (what && !*v->valuestring) return bad(r, false, "expected %s, got \"\"", what);
+    *out = v->valuestring;
+    return true;
+}
+
+/* Replaces *field (owned) with a copy of the string in v. */
+static bool read_owned(Reader *r, const cJSON *v, const char *what, char **field)
+{
+    const char *s = NULL;
+    if (!read_string(r, v, what, &s)) return false;
+    free(*field);
+    *field = xstrdup(s);
+    return true;
+}
+
+/* Reports a value that is not one of the n names. */
+static bool bad_enum(Reader *r, const cJSON *v, const char *const *names, size_t n)
+{
+    Str b = {0};
+    str_add(&b, "expected ");
+    str_add_choices(&b, names, n);
+    str_add(&b, ", got ");
+    if (cJSON_IsString(v))
+        str_take(&b, json_strict_quote(v->valuestring, strlen(v->valuestring)));
+    else
+        str_take(&b, describe_value(v));
+    bad(r, false, "%s", b.p);
+    free(b.p);
+    return false;
+}
+
+static bool read_trust(Reader *r, const cJSON *v, Trust *out)
+{
+    if (cJSON_IsString(v) && trust_parse(v->valuestring, out)) return true;
+    const char *names[] = {trust_name(TRUST_TRUSTED), trust_name(TRUST_UNTRUSTED)};
+    return bad_enum(r, v, names, 2);
+}
+
+static bool read_os(Reader *r, const cJSON *v, Os *out)
+{
+    if (cJSON_IsString(v) && os_parse(v->valuestring, out)) return true;
+    const char *names[] = {os_name(OS_WINDOWS), os_name(OS_LINUX)};
+    return bad_enum(r, v, names, 2);
+}
+
+static bool read_isolation(Reader *r, const cJSON *v, Isolation *out)
+{
+    if (cJSON_IsString(v) && isolation_parse(v->valuestring, out)) return true;
+    const char *names[] = {isolation_name(ISOLATION_PROCESS), isolation_name(ISOLATION_HYPERV),
+                           isolation_name(ISOLATION_SANDBOX), isolation_name(ISOLATION_HOST)};
+    return bad_enum(r, v, names, 4);
+}
+
+static bool read_account(Reader *r, const cJSON *v, Account *out)
+{
+    if (cJSON_IsString(v) && account_parse(v->valuestring, out)) return true;
+    const char *names[] = {account_name(ACCOUNT_ADMIN), account_name(ACCOUNT_USER)};
+    return bad_enum(r, v, names, 2);
+}
+
+/* Reads the format version into r->version. */
+static bool read_version(Reader *r, const cJSON *v)
+{
+    if (!cJSON_IsNumber(v)) return bad_type(r, v, "the format version 1 or 2");
+    double d = v->valuedouble;
+    if (d == 1 || d == 2) {
+        r->version = (int)d;
+        return true;
+    }
+    if (d > SCENARIO_FORMAT_VERSION && d < 1e9 && d == floor(d))
+        return bad(r, false,
+                   "unsupported format version %.0f, expected 1 or 2 (a file from a newer "
+                   "breakout?)",
+                   d);
+    return bad(r, false, "unsupported format version %.15g, expected 1 or 2", d);
+}
+
+/* ---- keys ---- */
+
+/* Edit distance between a and b (at most SUGGEST_MAX bytes each). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    size_t row[SUGGEST_MAX + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* The index of key in t for this file's version, or -1. */
+static int key_index(const Reader *r, const KeyTable *t, const char *key)
+{
+    size_t n = r->version >= 2 ? t->n : t->n_v1;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(t->keys[k], key) == 0) return (int)k;
+    return -1;
+}
+
+/* Reports key, a member of the object at the current path, as unknown. */
+static bool unknown_key(Reader *r, const KeyTable *t, const char *key)
+{
+    size_t n = r->version >= 2 ? t->n : t->n_v1;
+    push_key(r, key);
+    for (size_t k = n; k < t->n; k++) {
+        if (strcmp(t->keys[k], key) == 0) {
+            bad(r, true,
+                "unknown key in format version %d (it was added in version 2: write "
+                "\"breakout\": 2)",
+                r->version);
+            pop(r);
+            return false;
+        }
+    }
+    const char *best = NULL;
+    size_t best_dist = SUGGEST_DIST + 1;
+    if (strlen(key) <= SUGGEST_MAX) {
+        for (size_t k = 0; k < n; k++) {
+            if (strlen(t->keys[k]) > SUGGEST_MAX) continue;
+            size_t d = edit_distance(key, t->keys[k]);
+            if (d < best_dist && d < strlen(key)) {
+                best = t->keys[k];
+                best_dist = d;
+            }
+        }
+    }
+    if (best) {
+        bad(r, true, "unknown key, did you mean \"%s\"?", best);
+    } else {
+        Str b = {0};
+        str_add(&b, "unknown key, expected ");
+        str_add_choices(&b, t->keys, n);
+        bad(r, true, "%s", b.p);
+        free(b.p);
+    }
+    pop(r);
+    return false;
+}
+
+/* Reports the first required key of t missing from seen (bits of the keys present), at the
+ * object at the current path. True if none is missing. */
+static bool check_required(Reader *r, const KeyTable *t, unsigned seen)
+{
+    for (size_t k = 0; k < t->n; k++)
+        if ((t->required >> k & 1u) && !(seen >> k & 1u))
+            return bad(r, false, "missing required key \"%s\"", t->keys[k]);
+    return true;
+}
+
+/* Reads the members of object v in document order: for each member whose key t knows,
+ * member(r, k, value, ctx) with the path extended by the key. Then checks required keys. */
+typedef bool (*MemberFn)(Reader *r, int k, const cJSON *v, void *ctx);
+
+static bool read_members(Reader *r, const cJSON *v, const KeyTable *t, MemberFn member, void *ctx)
+{
+    if (!cJSON_IsObject(v)) return bad_type(r, v, "an object");
+    unsigned seen = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, v)
+    {
+        int k = key_index(r, t, m->string);
+        if (k < 0) return unknown_key(r, t, m->string);
+        push_key(r, m->string);
+        bool ok = member(r, k, m, ctx);
+        pop(r);
+        if (!ok) return false;
+        seen |= 1u << k;
+    }
+    return check_required(r, t, seen);
+}
+
+/* Reads array v, calling element(r, i, value, ctx) with the path extended by [i]. */
+typedef bool (*ElementFn)(Reader *r, size_t i, const cJSON *v, void *ctx);
+
+static bool read_elements(Reader *r, const cJSON *v, ElementFn element, void *ctx)
+{
+    if (!cJSON_IsArray(v)) return bad_type(r, v, "an array");
+    size_t i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v)
+    {
+        push_index(r, i);
+        bool ok = element(r, i, e, ctx);
+        pop(r);
+        if (!ok) return false;
+        i++;
+    }
+    return true;
+}
+
+/* ---- arrays of strings ---- */
+
+static bool string_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    const char *s = NULL;
+    if (!read_string(r, v, "a non-empty string", &s)) return false;
+    strlist_add(ctx, s);
+    return true;
+}
+
+/* A capability: "CAP_SYS_ADMIN", "sys_admin" -> "SYS_ADMIN"; duplicates are dropped. */
+static bool capability_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    StrList *caps = ctx;
+    const char *s = NULL;
+    if (!read_string(r, v, "a capability name such as \"SYS_ADMIN\"", &s)) return false;
+    const char *name = strncasecmp(s, "CAP_", 4) == 0 ? s + 4 : s;
+    char *up = xstrdup(name);
+    bool ok = *up != '\0';
+    for (char *c = up; *c; c++) {
+        if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_')) ok = false;
+    }
+    if (!ok) {
+        free(up);
+        char *q = json_strict_quote(s, strlen(s));
+        bad(r, false, "expected a capability name such as \"SYS_ADMIN\", got %s", q);
+        free(q);
+        return false;
+    }
+    if (!strlist_has(caps, up)) strlist_add(caps, up);
+    free(up);
+    return true;
+}
+
+/* ---- objects ---- */
+
+static bool assumption_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Scenario *s = ctx;
+    Assumption a;
+    bool ok = assumption_parse(assumption_keys[k], &a);
+    (void)ok;
+    return read_bool(r, v, &s->assume[a]);
+}
+
+static bool tenant_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Tenant *t = ctx;
+    switch (k) {
+    case TENANT_ID: return read_owned(r, v, "a non-empty id", &t->id);
+    case TENANT_NAME: return read_owned(r, v, "a non-empty name", &t->name);
+    default: return read_trust(r, v, &t->trust);
+    }
+}
+
+static bool tenant_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    Scenario *s = ctx;
+    Tenant *t = scenario_add_tenant(s, "", TRUST_UNTRUSTED);
+    free(t->name);
+    t->name = NULL;
+    if (!read_members(r, v, &tenant_table, tenant_member, t)) return false;
+    if (!t->name) t->name = xstrdup(t->id);
+    return true;
+}
+
+static bool user_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    HostUser *u = ctx;
+    if (k == USER_NAME) return read_owned(r, v, "a non-empty user name", &u->name);
+    return read_bool(r, v, &u->admin);
+}
+
+static bool user_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    HostUser *u = host_add_user(ctx, "", false);
+    return read_members(r, v, &user_table, user_member, u);
+}
+
+static bool host_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Host *h = ctx;
+    switch (k) {
+    case HOST_ID: return read_owned(r, v, "a non-empty id", &h->id);
+    case HOST_OS: return read_os(r, v, &h->os);
+    case HOST_SSH: return read_bool(r, v, &h->ssh);
+    default: return read_elements(r, v, user_element, h);
+    }
+}
+
+static bool host_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    Host *h = scenario_add_host(ctx, "", OS_LINUX);
+    return read_members(r, v, &host_table, host_member, h);
+}
+
+static bool mount_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Mount *m = ctx;
+    switch (k) {
+    case MOUNT_HOST_PATH: return read_owned(r, v, "a non-empty path", &m->host_path);
+    case MOUNT_PATH: return read_owned(r, v, "a non-empty path", &m->path);
+    default: return read_bool(r, v, &m->read_only);
+    }
+}
+
+static bool mount_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    Mount *m = workload_add_mount(ctx, "", NULL, false);
+    return read_members(r, v, &mount_table, mount_member, m);
+}
+
+/* Sets or clears a HOSTNS_* bit from a boolean. */
+static bool read_namespace(Reader *r, const cJSON *v, Workload *w, unsigned bit)
+{
+    bool on;
+    if (!read_bool(r, v, &on)) return false;
+    w->host_namespaces = on ? w->host_namespaces | bit : w->host_namespaces & ~bit;
+    return true;
+}
+
+static bool workload_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Workload *w = ctx;
+    switch (k) {
+    case W_ID: return read_owned(r, v, "a non-empty id", &w->id);
+    case W_TENANT: return read_owned(r, v, "a non-empty tenant id", &w->tenant);
+    case W_HOST: return read_owned(r, v, "a non-empty host id", &w->host);
+    case W_ISOLATION: return read_isolation(r, v, &w->isolation);
+    case W_ACCOUNT: return read_account(r, v, &w->account);
+    case W_PRIVILEGED: return read_bool(r, v, &w->privileged);
+    case W_COMPROMISED: return read_bool(r, v, &w->compromised);
+    case W_MOUNTS: return read_elements(r, v, mount_element, w);
+    case W_HARDENING: return read_elements(r, v, string_element, &w->hardening);
+    case W_HOST_PID: return read_namespace(r, v, w, HOSTNS_PID);
+    case W_HOST_NETWORK: return read_namespace(r, v, w, HOSTNS_NETWORK);
+    case W_HOST_IPC: return read_namespace(r, v, w, HOSTNS_IPC);
+    case W_CAPABILITIES: return read_elements(r, v, capability_element, &w->capabilities);
+    default: return read_elements(r, v, string_element, &w->notes);
+    }
+}
+
+static bool workload_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    Workload *w = scenario_add_workload(ctx, "", "", "");
+    return read_members(r, v, &workload_table, workload_member, w);
+}
+
+static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Scenario *s = ctx;
+    switch (k) {
+    case TOP_BREAKOUT: return true; /* read first, by read_scenario */
+    case TOP_NAME: return read_owned(r, v, "a non-empty name", &s->name);
+    case TOP_DESCRIPTION: return read_owned(r, v, NULL, &s->description);
+    case TOP_ASSUMPTIONS: return read_members(r, v, &assumption_table, assumption_member, s);
+    case TOP_TENANTS: return read_elements(r, v, tenant_element, s);
+    case TOP_HOSTS: return read_elements(r, v, host_element, s);
+    default: return read_elements(r, v, workload_element, s);
+    }
+}
+
+static bool read_scenario(Reader *r, const cJSON *root, Scenario *s)
+{
+    if (!cJSON_IsObject(root)) {
+        char *d = describe_value(root);
+        bad(r, false, "expected a JSON object (a breakout scenario), got %s", d);
+        free(d);
+        return false;
+    }
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "breakout");
+    if (!version)
+        return bad(r, false,
+                   "missing required key \"breakout\" (the scenario format version, 1 or 2)");
+    push_key(r, "breakout");
+    bool ok = read_version(r, version);
+    pop(r);
+    return ok && read_members(r, root, &top_table, top_member, s);
+}
+
+/* ---- scenario_validate's messages ---- */
+
+/* Parses the path that starts msg ("hosts[0].users[1].name: ...") into steps whose keys
+ * point into names; returns the number of steps, or 0 if msg starts with no path. */
+static size_t parse_path_prefix(const char *msg, JsonPathStep *steps, char names[][32])
+{
+    size_t n = 0;
+    const char *p = msg;
+    while (*p && *p != ':') {
+        if (n == MAX_PATH) return 0;
+        if (*p == '[') {
+            char *end;
+            unsigned long long v = strtoull(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']') return 0;
+            steps[n++] = (JsonPathStep){NULL, (size_t)v};
+            p = end + 1;
+            continue;
+        }
+        if (*p == '.' && n > 0) p++;
+        size_t k = 0;
+        while ((*p >= 'a' && *p <= 'z') || *p == '_') {
+            if (k + 1 >= sizeof names[n]) return 0;
+            names[n][k++] = *p++;
+        }
+        if (k == 0) return 0;
+        names[n][k] = '\0';
+        steps[n] = (JsonPathStep){names[n], 0};
+        n++;
+    }
+    return *p == ':' ? n : 0;
+}
+
+/* Returns the owned message "FILE:LINE:COL: msg" for a scenario_validate message. */
+static char *locate_message(const Reader *r, const char *msg)
+{
+    JsonPathStep steps[MAX_PATH];
+    char names[MAX_PATH][32];
+    size_t n = parse_path_prefix(msg, steps, names);
+    size_t line, col;
+    if (n > 0 && json_strict_locate(r->text, r->len, steps, n, false, &line, &col))
+        return xasprintf("%s:%zu:%zu: %s", r->file, line, col, msg);
+    return xasprintf("%s: %s", r->file, msg);
+}
+
+/* ---- entry points ---- */
+
+Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err)
+{
+    cJSON *root = json_parse_strict(text, len, file, err);
+    if (!root) return NULL;
+    Reader r = {.text = text, .len = len, .file = file};
+    Scenario *s = scenario_new("");
+    bool ok = read_scenario(&r, root, s);
+    cJSON_Delete(root);
+    char *verr = NULL;
+    if (ok && !scenario_validate(s, &verr)) {
+        r.err = locate_message(&r, verr);
+        free(verr);
+        ok = false;
+    }
+    if (!ok) {
+        scenario_free(s);
+        *err = r.err;
+        return NULL;
+    }
+    return s;
+}
+
+Scenario *scenario_load_file(const char *path, char **err)
+{
+    char *text;
+    size_t len;
+    if (!file_read_all(path, SCENARIO_MAX_FILE_BYTES, &text, &len, err)) return NULL;
+    Scenario *s = scenario_parse(text, len, strcmp(path, "-") == 0 ? "<stdin>" : path, err);
+    free(text);
+    return s;
+}
+
+/* ---- writing ---- */
+
+static void write_strings(JsonW *w, const char *key, const StrList *l)
+{
+    jsonw_key(w, key);
+    jsonw_array_inline(w);
+    for (size_t i = 0; i < l->n; i++)
+        jsonw_string(w, l->items[i]);
+    jsonw_end(w);
+}
+
+static void write_workload(JsonW *w, const Workload *wl)
+{
+    jsonw_object(w);
+    jsonw_kstring(w, "id", wl->id);
+    jsonw_kstring(w, "tenant", wl->tenant);
+    jsonw_kstring(w, "host", wl->host);
+    jsonw_kstring(w, "isolation", isolation_name(wl->isolation));
+    jsonw_kstring(w, "account", account_name(wl->account));
+    jsonw_kbool(w, "privileged", wl->privileged);
+    jsonw_kbool(w, "compromised", wl->compromised);
+    jsonw_kbool(w, "host_pid", (wl->host_namespaces & HOSTNS_PID) != 0);
+    jsonw_kbool(w, "host_network", (wl->host_namespaces & HOSTNS_NETWORK) != 0);
+    jsonw_kbool(w, "host_ipc", (wl->host_namespaces & HOSTNS_IPC) != 0);
+    write_strings(w, "capabilities", &wl->capabilities);
+    jsonw_key(w, "mounts");
+    jsonw_array(w);
+    for (size_t m = 0; m < wl->n_mounts; m++) {
+        const Mount *mt = &wl->mounts[m];
+        jsonw_object_inline(w);
+        jsonw_kstring(w, "host_path", mt->host_path);
+        if (mt->path) jsonw_kstring(w, "path", mt->path);
+        jsonw_kbool(w, "read_only", mt->read_only);
+        jsonw_end(w);
+    }
+    jsonw_end(w);
+    write_strings(w, "hardening", &wl->hardening);
+    write_strings(w, "assumed", &wl->notes);
+    jsonw_end(w);
+}
+
+char *scenario_to_json(const Scenario *s)
+{
+    JsonW w;
+    jsonw_init_buf(&w, true);
+    jsonw_object(&w);
+    jsonw_kint(&w, "breakout", SCENARIO_FORMAT_VERSION);
+    jsonw_kstring(&w, "name", s->name);
+    if (s->description) jsonw_kstring(&w, "description", s->description);
+    jsonw_key(&w, "assumptions");
+    jsonw_object(&w);
+    for (int a = 0; a < ASSUME_COUNT; a++)
+        jsonw_kbool(&w, assumption_name((Assumption)a), s->assume[a]);
+    jsonw_end(&w);
+
+    jsonw_key(&w, "tenants");
+    jsonw_array(&w);
+    for (size_t i = 0; i < s->n_tenants; i++) {
+        const Tenant *t = &s->tenants[i];
+        jsonw_object_inline(&w);
+        jsonw_kstring(&w, "id", t->id);
+        jsonw_kstring(&w, "name", t->name);
+        jsonw_kstring(&w, "trust", trust_name(t->trust));
+        jsonw_end(&w);
+    }
+    jsonw_end(&w);
+
+    jsonw_key(&w, "hosts");
+    jsonw_array(&w);
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        const Host *h = &s->hosts[i];
+        jsonw_object(&w);
+        jsonw_kstring(&w, "id", h->id);
+        jsonw_kstring(&w, "os", os_name(h->os));
+        jsonw_kbool(&w, "ssh", h->ssh);
+        jsonw_key(&w, "users");
+        jsonw_array(&w);
+        for (size_t u = 0; u < h->n_users; u++) {
+            jsonw_object_inline(&w);
+            jsonw_kstring(&w, "name", h->users[u].name);
+            jsonw_kbool(&w, "admin", h->users[u].admin);
+            jsonw_end(&w);
+        }
+        jsonw_end(&w);
+        jsonw_end(&w);
+    }
+    jsonw_end(&w);
+
+    jsonw_key(&w, "workloads");
+    jsonw_array(&w);
+    for (size_t i = 0; i < s->n_workloads; i++)
+        write_workload(&w, &s->workloads[i]);
+    jsonw_end(&w);
+    jsonw_end(&w);
+    return jsonw_finish(&w);
+}
+
+bool scenario_write_file(const Scenario *s, const char *path, char **err)
+{
+    char *json = scenario_to_json(s);
+    bool ok = file_write_atomic(path, json, strlen(json), err);
+    free(json);
+    return ok;
+}

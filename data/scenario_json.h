@@ -1,0 +1,43 @@
+/* The scenario file (docs/scenario-format.md): reads formats 1 and 2 into a model Scenario,
+ * with errors that point at the place (FILE:LINE:COL and the JSON path), and writes the
+ * current format (SCENARIO_FORMAT_VERSION) canonically, every default explicit. */
+#ifndef BREAKOUT_SCENARIO_JSON_H
+#define BREAKOUT_SCENARIO_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scenario.h"
+
+#define SCENARIO_MAX_FILE_BYTES ((size_t)256 * 1024 * 1024) /* scenario_load_file's limit */
+
+/* Reads the scenario in the len bytes at text (text[len] == '\0'); file names it in
+ * messages. Returns an owned scenario (scenario_free), checked with scenario_validate, or
+ * NULL with *err set to an owned one-line message:
+ *   FILE: empty file, expected a JSON object            (and the other json_parse_strict errors)
+ *   FILE:LINE:COL: PATH: MESSAGE                        a content error, e.g.
+ *   FILE:12:20: workloads[2].isolation: expected "process", "hyperv", "sandbox" or "host", got "vm"
+ *   FILE:3:5: tenants[0]: missing required key "trust"
+ *   FILE:9:17: hosts[1].ssh: expected true or false, got the string "yes"
+ *   FILE:7:9: workloads[0].colour: unknown key, expected "id", "tenant", ... or "hardening"
+ *   FILE:2:17: breakout: unsupported format version 7, expected 1 or 2
+ *   FILE:14:17: workloads[1].tenant: no tenant with id "ghost"   (from scenario_validate)
+ * LINE:COL is where the value starts (for an unknown key, the key; for a missing key, the
+ * object). */
+Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err);
+
+/* Reads the file at path ("-": standard input) with file_read_all (at most
+ * SCENARIO_MAX_FILE_BYTES) and scenario_parse. Errors as both give them, naming path. */
+Scenario *scenario_load_file(const char *path, char **err);
+
+/* Returns the owned canonical JSON of s in format SCENARIO_FORMAT_VERSION: pretty-printed,
+ * keys in a fixed order, every default written out, ending with a newline. For a scenario
+ * that scenario_validate accepts, with non-empty ids and names and UTF-8 strings, reading the
+ * output back gives a scenario equal to s (invalid UTF-8 is written as U+FFFD). */
+char *scenario_to_json(const Scenario *s);
+
+/* Writes scenario_to_json(s) to path with file_write_atomic ("-": standard output).
+ * Returns false with *err set (owned) if the file cannot be written. */
+bool scenario_write_file(const Scenario *s, const char *path, char **err);
+
+#endif

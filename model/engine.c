@@ -1,0 +1,1194 @@
+/* The engine: turns scenario facts and catalog clauses into edges between attacker states,
+ * runs a lowest-effort search from every start, and judges each workload's boundaries.
+ * See engine.h for the state numbering and DESIGN.md ("The engine") for the semantics. */
+#include "engine.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hostpath.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+/* A host account whose key file a mount may cover. */
+typedef struct {
+    char *key_file; /* normalised */
+    bool admin;
+    int32_t user; /* index in Host.users, -1 for the implicit Administrator / root */
+} KeyFile;
+
+/* A clause's path lists normalised for each OS. */
+typedef struct {
+    StrList covers[2], within[2]; /* indexed by Os */
+} ClausePaths;
+
+typedef struct {
+    const Scenario *s;
+    const Catalog *c;
+    Analysis *a;
+    size_t *host_workloads; /* workloads grouped by host (CSR) */
+    size_t *host_first;     /* n_hosts + 1 offsets into host_workloads */
+    char ***mount_paths;    /* per workload, per mount: the normalised host path */
+    KeyFile **keys;         /* per host */
+    size_t *n_keys;
+    ClausePaths **paths; /* per technique, per clause */
+    size_t edge_cap;
+} Ctx;
+
+/* ---- states ---------------------------------------------------------------------------- */
+
+static uint32_t workload_state(size_t w, Level level)
+{
+    return (uint32_t)(3 * w + (size_t)level);
+}
+
+static uint32_t host_state(const Analysis *a, size_t h, bool admin)
+{
+    return (uint32_t)(3 * a->scenario->n_workloads + 2 * h + (admin ? 1 : 0));
+}
+
+bool state_is_host(const Analysis *a, uint32_t state)
+{
+    return state >= 3 * a->scenario->n_workloads;
+}
+
+size_t state_owner(const Analysis *a, uint32_t state)
+{
+    size_t nw3 = 3 * a->scenario->n_workloads;
+    return state < nw3 ? state / 3 : (state - nw3) / 2;
+}
+
+Level state_level(const Analysis *a, uint32_t state)
+{
+    size_t nw3 = 3 * a->scenario->n_workloads;
+    if (state < nw3) return (Level)(state % 3);
+    return (state - nw3) % 2 ? LEVEL_ADMIN : LEVEL_USER;
+}
+
+char *state_label(const Analysis *a, uint32_t state)
+{
+    size_t owner = state_owner(a, state);
+    Level level = state_level(a, state);
+    if (state_is_host(a, state))
+        return xasprintf("host %s (%s)", a->scenario->hosts[owner].id,
+                         level == LEVEL_ADMIN ? "admin" : "user");
+    const char *id = a->scenario->workloads[owner].id;
+    if (level == LEVEL_VM)
+        return xasprintf("%s's %s", id,
+                         a->scenario->workloads[owner].isolation == ISOLATION_SANDBOX
+                             ? "sandbox kernel"
+                             : "utility VM");
+    return xasprintf("%s (%s)", id, level == LEVEL_ADMIN ? "admin" : "user");
+}
+
+/* ---- preparing facts --------------------------------------------------------------------- */
+
+static void index_scenario(Ctx *x)
+{
+    const Scenario *s = x->s;
+    Analysis *a = x->a;
+    StrMap tenants, hosts;
+    strmap_init(&tenants);
+    strmap_init(&hosts);
+    for (size_t i = 0; i < s->n_tenants; i++)
+        strmap_put(&tenants, s->tenants[i].id, i);
+    for (size_t i = 0; i < s->n_hosts; i++)
+        strmap_put(&hosts, s->hosts[i].id, i);
+    a->host_of = xcalloc(s->n_workloads, sizeof *a->host_of);
+    a->tenant_of = xcalloc(s->n_workloads, sizeof *a->tenant_of);
+    x->host_first = xcalloc(s->n_hosts + 1, sizeof *x->host_first);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        bool ok = strmap_get(&hosts, s->workloads[w].host, &a->host_of[w]) &&
+                  strmap_get(&tenants, s->workloads[w].tenant, &a->tenant_of[w]);
+        assert(ok && "engine_analyze needs a validated scenario");
+        (void)ok;
+        x->host_first[a->host_of[w] + 1]++;
+    }
+    for (size_t h = 0; h < s->n_hosts; h++)
+        x->host_first[h + 1] += x->host_first[h];
+    x->host_workloads = xcalloc(s->n_workloads, sizeof *x->host_workloads);
+    size_t *fill = xcalloc(s->n_hosts, sizeof *fill);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        size_t h = a->host_of[w];
+        x->host_workloads[x->host_first[h] + fill[h]++] = w;
+    }
+    free(fill);
+    strmap_done(&tenants);
+    strmap_done(&hosts);
+
+    x->mount_paths = xcalloc(s->n_workloads, sizeof *x->mount_paths);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const Workload *wl = &s->workloads[w];
+        Os os = s->hosts[a->host_of[w]].os;
+        if (!wl->n_mounts) continue;
+        x->mount_paths[w] = xcalloc(wl->n_mounts, sizeof(char *));
+        for (size_t m = 0; m < wl->n_mounts; m++)
+            x->mount_paths[w][m] = hostpath_normalize(wl->mounts[m].host_path, os);
+    }
+
+    x->keys = xcalloc(s->n_hosts, sizeof *x->keys);
+    x->n_keys = xcalloc(s->n_hosts, sizeof *x->n_keys);
+    for (size_t h = 0; h < s->n_hosts; h++) {
+        const Host *host = &s->hosts[h];
+        const char *implicit = host->os == OS_WINDOWS ? "Administrator" : "root";
+        x->keys[h] = xcalloc(host->n_users + 1, sizeof **x->keys);
+        KeyFile *k = x->keys[h];
+        size_t n = 0;
+        bool implicit_listed = false;
+        for (size_t u = 0; u < host->n_users; u++) {
+            const HostUser *hu = &host->users[u];
+            bool admin = hu->admin;
+            if ((host->os == OS_WINDOWS ? strcasecmp(hu->name, implicit)
+                                        : strcmp(hu->name, implicit)) == 0) {
+                implicit_listed = true;
+                admin = true;
+            }
+            k[n++] = (KeyFile){hostpath_key_file(host->os, hu->name, admin), admin, (int32_t)u};
+        }
+        if (!implicit_listed)
+            k[n++] = (KeyFile){hostpath_key_file(host->os, implicit, true), true, -1};
+        x->n_keys[h] = n;
+    }
+
+    x->paths = xcalloc(x->c->n, sizeof *x->paths);
+    for (size_t t = 0; t < x->c->n; t++) {
+        const Technique *tq = &x->c->techniques[t];
+        x->paths[t] = xcalloc(tq->n_clauses ? tq->n_clauses : 1, sizeof **x->paths);
+        for (size_t k = 0; k < tq->n_clauses; k++) {
+            const MountRule *r = &tq->clauses[k].mount;
+            ClausePaths *cp = &x->paths[t][k];
+            for (int os = 0; os < 2; os++) {
+                for (size_t i = 0; i < r->covers.n; i++) {
+                    char *n = hostpath_normalize(r->covers.items[i], (Os)os);
+                    strlist_add(&cp->covers[os], n);
+                    free(n);
+                }
+                for (size_t i = 0; i < r->within.n; i++) {
+                    char *n = hostpath_normalize(r->within.items[i], (Os)os);
+                    strlist_add(&cp->within[os], n);
+                    free(n);
+                }
+            }
+        }
+    }
+}
+
+static void ctx_done(Ctx *x)
+{
+    const Scenario *s = x->s;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!x->mount_paths[w]) continue;
+        for (size_t m = 0; m < s->workloads[w].n_mounts; m++)
+            free(x->mount_paths[w][m]);
+        free(x->mount_paths[w]);
+    }
+    free(x->mount_paths);
+    for (size_t h = 0; h < s->n_hosts; h++) {
+        for (size_t k = 0; k < x->n_keys[h]; k++)
+            free(x->keys[h][k].key_file);
+        free(x->keys[h]);
+    }
+    free(x->keys);
+    free(x->n_keys);
+    for (size_t t = 0; t < x->c->n; t++) {
+        for (size_t k = 0; k < x->c->techniques[t].n_clauses; k++)
+            for (int os = 0; os < 2; os++) {
+                strlist_done(&x->paths[t][k].covers[os]);
+                strlist_done(&x->paths[t][k].within[os]);
+            }
+        free(x->paths[t]);
+    }
+    free(x->paths);
+    free(x->host_workloads);
+    free(x->host_first);
+}
+
+/* ---- evaluating clauses ------------------------------------------------------------------ */
+
+static unsigned level_bit(Level level, bool host)
+{
+    if (host) return level == LEVEL_ADMIN ? FROM_HOST_ADMIN : FROM_HOST_USER;
+    switch (level) {
+    case LEVEL_USER: return FROM_WORKLOAD_USER;
+    case LEVEL_ADMIN: return FROM_WORKLOAD_ADMIN;
+    default: return FROM_VM;
+    }
+}
+
+/* Whether an attacker at level in workload wl (on a host of os) can write through a
+ * read-write mount: the host checks the container account under process isolation; a
+ * Windows Hyper-V mount is written as LocalSystem; VM and sandbox runtimes keep ownership. */
+static bool can_write(const Workload *wl, Os os, Level level)
+{
+    if (level != LEVEL_USER) return true;
+    return wl->isolation == ISOLATION_HYPERV && os == OS_WINDOWS;
+}
+
+static bool path_matches(const char *mount, const ClausePaths *cp, Os os)
+{
+    for (size_t i = 0; i < cp->covers[os].n; i++)
+        if (hostpath_covers(mount, cp->covers[os].items[i])) return true;
+    for (size_t i = 0; i < cp->within[os].n; i++)
+        if (hostpath_covers(cp->within[os].items[i], mount)) return true;
+    return false;
+}
+
+static const char *hostns_name(unsigned bit)
+{
+    return bit == HOSTNS_PID ? "host_pid" : bit == HOSTNS_NETWORK ? "host_network" : "host_ipc";
+}
+
+static char *mask_list(unsigned mask, const char *(*name)(int))
+{
+    char *out = xstrdup("");
+    int count = 0;
+    for (int i = 0; i < 8; i++)
+        if (mask & (1u << i)) count++;
+    int seen = 0;
+    for (int i = 0; i < 8; i++) {
+        if (!(mask & (1u << i))) continue;
+        seen++;
+        const char *sep = seen == 1 ? "" : seen == count ? " or " : ", ";
+        char *next = xasprintf("%s%s%s", out, sep, name(i));
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+static const char *iso_name_i(int i)
+{
+    return isolation_name((Isolation)i);
+}
+static const char *os_name_i(int i)
+{
+    return os_name((Os)i);
+}
+
+/* A use of a clause found while evaluating it: which mount, and which key file's owner. */
+typedef struct {
+    int32_t mount, user;
+    bool user_admin;
+} Use;
+
+/* Reasons a clause fails, kept with a priority so that the most telling one is named:
+ * a missing mount or a different isolation says more than the account's level. */
+typedef struct {
+    int failed;
+    int best_rank;
+    char *best;
+} Failures;
+
+static void failure(Failures *f, int rank, char *reason)
+{
+    f->failed++;
+    if (!f->best || rank < f->best_rank) {
+        free(f->best);
+        f->best = reason;
+        f->best_rank = rank;
+    } else {
+        free(reason);
+    }
+}
+
+enum { RANK_OS, RANK_ISOLATION, RANK_MOUNT, RANK_FLAGS, RANK_ASSUME, RANK_SSH, RANK_LEVEL };
+
+/* Calls emit for every way clause k of technique t applies from (workload w | host h) at
+ * level. Returns the number of failed conditions (0 when it applies) and, if reason is
+ * not NULL, sets *reason to an owned description of the most telling failed one. */
+typedef void (*EmitFn)(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level level,
+                       int32_t mount, int32_t user, bool user_admin);
+
+static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level level,
+                       EmitFn emit, char **reason)
+{
+    const Scenario *s = x->s;
+    const Clause *c = &x->c->techniques[t].clauses[k];
+    const Workload *wl = host ? NULL : &s->workloads[owner];
+    size_t h = host ? owner : x->a->host_of[owner];
+    const Host *hs = &s->hosts[h];
+    Failures f = {0};
+
+    if (!(c->from & level_bit(level, host))) {
+        if (host)
+            failure(&f, RANK_LEVEL,
+                    xasprintf("the attacker is not %s on the host",
+                              level == LEVEL_ADMIN ? "a user" : "admin"));
+        else if (level == LEVEL_USER && (c->from & FROM_WORKLOAD_ADMIN))
+            failure(&f, RANK_LEVEL, xstrdup("account is user (needs admin)"));
+        else if (level == LEVEL_ADMIN && (c->from & FROM_WORKLOAD_USER))
+            failure(&f, RANK_LEVEL, xstrdup("account is admin (needs user)"));
+        else
+            failure(&f, RANK_LEVEL,
+                    xasprintf("needs %s", (c->from & FROM_VM) ? "the utility VM or sandbox"
+                                                              : "another attacker state"));
+    }
+    if (c->os && !(c->os & (1u << hs->os))) {
+        char *want = mask_list(c->os, os_name_i);
+        failure(&f, RANK_OS, xasprintf("host %s is %s (needs %s)", hs->id, os_name(hs->os), want));
+        free(want);
+    }
+    for (int i = 0; i < ASSUME_COUNT; i++)
+        if ((c->assume & (1u << i)) && !s->assume[i])
+            failure(&f, RANK_ASSUME,
+                    xasprintf("assumption %s is false", assumption_name((Assumption)i)));
+    if (wl) {
+        if (c->isolation && !(c->isolation & (1u << wl->isolation))) {
+            char *want = mask_list(c->isolation, iso_name_i);
+            failure(&f, RANK_ISOLATION,
+                    xasprintf("isolation is %s (needs %s)", isolation_name(wl->isolation), want));
+            free(want);
+        }
+        if (c->privileged >= 0 && wl->privileged != (c->privileged == 1))
+            failure(
+                &f, RANK_FLAGS,
+                xstrdup(wl->privileged ? "workload is privileged" : "workload is not privileged"));
+        for (unsigned bit = 1; bit <= HOSTNS_IPC; bit <<= 1)
+            if ((c->host_ns & bit) && !(wl->host_namespaces & bit))
+                failure(&f, RANK_FLAGS, xasprintf("%s is false", hostns_name(bit)));
+        for (size_t i = 0; i < c->capabilities.n; i++)
+            if (!strlist_has(&wl->capabilities, c->capabilities.items[i]))
+                failure(&f, RANK_FLAGS,
+                        xasprintf("capability %s not added", c->capabilities.items[i]));
+        if (c->any_capability.n) {
+            bool any = false;
+            for (size_t i = 0; i < c->any_capability.n && !any; i++)
+                any = strlist_has(&wl->capabilities, c->any_capability.items[i]);
+            if (!any)
+                failure(&f, RANK_FLAGS,
+                        xasprintf("none of the capabilities %s%s added", c->any_capability.items[0],
+                                  c->any_capability.n > 1 ? ", ..." : ""));
+        }
+    } else if (c->isolation || c->privileged >= 0 || c->host_ns || c->capabilities.n ||
+               c->any_capability.n || c->mount.need != MOUNT_NONE) {
+        failure(&f, RANK_LEVEL, xstrdup("needs a workload"));
+    }
+
+    /* The mount condition: the mounts (and key files) it matches. */
+    Use *uses = NULL;
+    size_t n_uses = 0;
+    if (c->mount.need != MOUNT_NONE && wl) {
+        const ClausePaths *cp = &x->paths[t][k];
+        bool writable_need = c->mount.need == MOUNT_WRITABLE;
+        bool any_match = false, any_rw = false, writer = can_write(wl, hs->os, level);
+        if (c->mount.key_files && !hs->ssh)
+            failure(&f, RANK_SSH, xasprintf("host %s has no SSH server", hs->id));
+        for (size_t m = 0; m < wl->n_mounts; m++) {
+            const char *mp = x->mount_paths[owner][m];
+            size_t n_targets = c->mount.key_files ? x->n_keys[h] : 1;
+            for (size_t u = 0; u < n_targets; u++) {
+                bool match = c->mount.key_files ? hostpath_covers(mp, x->keys[h][u].key_file)
+                                                : path_matches(mp, cp, hs->os);
+                if (!match) continue;
+                any_match = true;
+                if (writable_need && wl->mounts[m].read_only) continue;
+                any_rw = true;
+                if (writable_need && !writer) continue;
+                uses = xrealloc(uses, (n_uses + 1) * sizeof *uses);
+                uses[n_uses++] = c->mount.key_files
+                                     ? (Use){(int32_t)m, x->keys[h][u].user, x->keys[h][u].admin}
+                                     : (Use){(int32_t)m, -2, false};
+            }
+        }
+        if (!n_uses) {
+            if (!wl->n_mounts)
+                failure(&f, RANK_MOUNT, xstrdup("the workload mounts nothing from the host"));
+            else if (!any_match)
+                failure(&f, RANK_MOUNT,
+                        xasprintf("no mount covers %s", c->mount.key_files
+                                                            ? "a host user's SSH key file"
+                                                            : "a path this technique needs"));
+            else if (!any_rw)
+                failure(&f, RANK_MOUNT, xstrdup("the mount is read-only"));
+            else
+                failure(&f, RANK_LEVEL,
+                        xasprintf("account is user and %s isolation checks host file permissions",
+                                  isolation_name(wl->isolation)));
+        }
+    } else if (f.failed == 0 && emit) {
+        emit(x, t, k, host, owner, level, -1, -2, false);
+    }
+    if (f.failed == 0 && emit)
+        for (size_t i = 0; i < n_uses; i++)
+            emit(x, t, k, host, owner, level, uses[i].mount, uses[i].user, uses[i].user_admin);
+    free(uses);
+    if (reason)
+        *reason = f.best;
+    else
+        free(f.best);
+    return f.failed;
+}
+
+/* ---- building edges ---------------------------------------------------------------------- */
+
+static void add_edge(Ctx *x, Edge e)
+{
+    Analysis *a = x->a;
+    xgrow((void **)&a->edges, &x->edge_cap, a->n_edges + 1, sizeof *a->edges);
+    a->edges[a->n_edges++] = e;
+}
+
+static int hardened_effort(const Ctx *x, const Technique *t, const Workload *wl, Os os)
+{
+    int effort = t->effort;
+    if (!wl) return effort;
+    for (size_t i = 0; i < t->n_hardening; i++) {
+        const HardeningRule *r = &t->hardening[i];
+        if (r->os && !(r->os & (1u << os))) continue;
+        if (strlist_has(&wl->hardening, r->name)) effort += r->effort;
+    }
+    (void)x;
+    return effort;
+}
+
+static void emit_edge(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level level,
+                      int32_t mount, int32_t user, bool user_admin)
+{
+    const Technique *tq = &x->c->techniques[t];
+    const Clause *c = &tq->clauses[k];
+    const Scenario *s = x->s;
+    Analysis *a = x->a;
+    size_t h = host ? owner : a->host_of[owner];
+    const Workload *wl = host ? NULL : &s->workloads[owner];
+    uint32_t from =
+        host ? host_state(a, owner, level == LEVEL_ADMIN) : workload_state(owner, level);
+    Edge e = {
+        .from = from,
+        .technique = (uint32_t)t,
+        .effort = (uint16_t)hardened_effort(x, tq, wl, s->hosts[h].os),
+        .servicing = (uint8_t)(level == LEVEL_USER ? tq->servicing : tq->servicing_admin),
+        .mount = mount,
+        .user = user,
+    };
+    /* Leaving the workload crosses the technique's boundary; a technique that names none
+     * still breaks the workload's isolation (there was nothing to stop it). */
+    uint8_t leaving =
+        (uint8_t)(tq->boundary == BOUNDARY_NONE && !host ? BOUNDARY_ISOLATION : tq->boundary);
+    switch (c->effect) {
+    case EFFECT_HOST_ADMIN: e.to = host_state(a, h, true); break;
+    case EFFECT_HOST_USER: e.to = host_state(a, h, false); break;
+    case EFFECT_HOST_SAME_LEVEL: e.to = host_state(a, h, level != LEVEL_USER); break;
+    case EFFECT_HOST_KEY_OWNER: e.to = host_state(a, h, user_admin); break;
+    case EFFECT_VM:
+        if (host || (wl->isolation != ISOLATION_HYPERV && wl->isolation != ISOLATION_SANDBOX))
+            return; /* only workloads with a utility VM or sandbox have one to hold */
+        e.to = workload_state(owner, LEVEL_VM);
+        e.crosses = BOUNDARY_NONE;
+        add_edge(x, e);
+        return;
+    case EFFECT_HOST_WORKLOADS:
+        e.crosses = (uint8_t)tq->boundary;
+        for (size_t i = x->host_first[h]; i < x->host_first[h + 1]; i++) {
+            size_t target = x->host_workloads[i];
+            if (!host && target == owner) continue;
+            e.to = workload_state(target, LEVEL_ADMIN);
+            add_edge(x, e);
+        }
+        return;
+    default: return;
+    }
+    if (e.to == from) return;
+    e.crosses = host ? (uint8_t)tq->boundary : leaving;
+    add_edge(x, e);
+}
+
+static void build_edges(Ctx *x)
+{
+    const Scenario *s = x->s;
+    const Catalog *c = x->c;
+    for (size_t w = 0; w < s->n_workloads; w++)
+        for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
+            for (size_t t = 0; t < c->n; t++)
+                for (size_t k = 0; k < c->techniques[t].n_clauses; k++)
+                    if (c->techniques[t].clauses[k].from & level_bit((Level)level, false))
+                        clause_eval(x, t, k, false, w, (Level)level, emit_edge, NULL);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
+            for (size_t t = 0; t < c->n; t++)
+                for (size_t k = 0; k < c->techniques[t].n_clauses; k++)
+                    if (c->techniques[t].clauses[k].from & level_bit((Level)level, true))
+                        clause_eval(x, t, k, true, h, (Level)level, emit_edge, NULL);
+}
+
+static const Catalog *sort_catalog; /* qsort has no context argument; set around the call */
+
+static int edge_order(const void *pa, const void *pb)
+{
+    const Edge *ea = pa, *eb = pb;
+    if (ea->from != eb->from) return ea->from < eb->from ? -1 : 1;
+    int c = strcmp(sort_catalog->techniques[ea->technique].id,
+                   sort_catalog->techniques[eb->technique].id);
+    if (c) return c;
+    if (ea->to != eb->to) return ea->to < eb->to ? -1 : 1;
+    return ea->mount < eb->mount ? -1 : ea->mount > eb->mount;
+}
+
+/* ---- the search -------------------------------------------------------------------------- */
+
+typedef struct {
+    int *effort;
+    int *steps;
+    uint32_t *parent; /* edge index, UINT32_MAX for the start */
+    uint32_t *stamp;  /* search generation in which the state was reached */
+    bool *done;
+    uint32_t gen;
+    uint32_t *heap; /* states */
+    size_t heap_n, heap_cap;
+    uint32_t *visited;
+    size_t n_visited, cap_visited;
+    size_t *first_edge; /* CSR: edges of state s are [first_edge[s], first_edge[s+1]) */
+} Search;
+
+static bool key_less(const Search *sr, uint32_t a, uint32_t b)
+{
+    if (sr->effort[a] != sr->effort[b]) return sr->effort[a] < sr->effort[b];
+    if (sr->steps[a] != sr->steps[b]) return sr->steps[a] < sr->steps[b];
+    return a < b;
+}
+
+static void heap_push(Search *sr, uint32_t v)
+{
+    xgrow((void **)&sr->heap, &sr->heap_cap, sr->heap_n + 1, sizeof *sr->heap);
+    size_t i = sr->heap_n++;
+    sr->heap[i] = v;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!key_less(sr, sr->heap[i], sr->heap[p])) break;
+        uint32_t tmp = sr->heap[i];
+        sr->heap[i] = sr->heap[p];
+        sr->heap[p] = tmp;
+        i = p;
+    }
+}
+
+static uint32_t heap_pop(Search *sr)
+{
+    uint32_t top = sr->heap[0];
+    sr->heap[0] = sr->heap[--sr->heap_n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < sr->heap_n && key_less(sr, sr->heap[l], sr->heap[m])) m = l;
+        if (r < sr->heap_n && key_less(sr, sr->heap[r], sr->heap[m])) m = r;
+        if (m == i) break;
+        uint32_t tmp = sr->heap[i];
+        sr->heap[i] = sr->heap[m];
+        sr->heap[m] = tmp;
+        i = m;
+    }
+    return top;
+}
+
+/* The id of the entity a state belongs to, for ordering equal-effort paths. */
+static const char *state_entity_id(const Analysis *a, uint32_t state)
+{
+    size_t owner = state_owner(a, state);
+    return state_is_host(a, state) ? a->scenario->hosts[owner].id
+                                   : a->scenario->workloads[owner].id;
+}
+
+/* Compares the step sequences ending in edge ex and edge ey (same effort and length):
+ * by technique id, then by the entity each step reaches, first step first. */
+static int seq_compare(const Analysis *a, const Search *sr, uint32_t ex, uint32_t ey)
+{
+    uint32_t xs[64], ys[64];
+    size_t nx = 0, ny = 0;
+    for (uint32_t e = ex; e != UINT32_MAX && nx < 64; e = sr->parent[a->edges[e].from])
+        xs[nx++] = e;
+    for (uint32_t e = ey; e != UINT32_MAX && ny < 64; e = sr->parent[a->edges[e].from])
+        ys[ny++] = e;
+    while (nx && ny) {
+        const Edge *p = &a->edges[xs[--nx]], *q = &a->edges[ys[--ny]];
+        int c = strcmp(a->catalog->techniques[p->technique].id,
+                       a->catalog->techniques[q->technique].id);
+        if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
+        if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
+        if (c) return c;
+    }
+    return (nx > 0) - (ny > 0);
+}
+
+static void search_visit(Search *sr, uint32_t v)
+{
+    xgrow((void **)&sr->visited, &sr->cap_visited, sr->n_visited + 1, sizeof *sr->visited);
+    sr->visited[sr->n_visited++] = v;
+}
+
+/* Lowest-effort search from one state; afterwards sr->visited lists every reached state. */
+static void search_run(const Analysis *a, Search *sr, uint32_t start)
+{
+    sr->gen++;
+    sr->n_visited = 0;
+    sr->heap_n = 0;
+    sr->stamp[start] = sr->gen;
+    sr->effort[start] = 0;
+    sr->steps[start] = 0;
+    sr->parent[start] = UINT32_MAX;
+    sr->done[start] = false;
+    search_visit(sr, start);
+    heap_push(sr, start);
+    while (sr->heap_n) {
+        uint32_t u = heap_pop(sr);
+        if (sr->done[u]) continue;
+        sr->done[u] = true;
+        for (size_t i = sr->first_edge[u]; i < sr->first_edge[u + 1]; i++) {
+            const Edge *e = &a->edges[i];
+            uint32_t v = e->to;
+            int eff = sr->effort[u] + e->effort, st = sr->steps[u] + 1;
+            if (sr->stamp[v] != sr->gen) {
+                sr->stamp[v] = sr->gen;
+                sr->done[v] = false;
+                sr->effort[v] = eff;
+                sr->steps[v] = st;
+                sr->parent[v] = (uint32_t)i;
+                search_visit(sr, v);
+                heap_push(sr, v);
+                continue;
+            }
+            if (sr->done[v]) continue;
+            if (eff < sr->effort[v] || (eff == sr->effort[v] && st < sr->steps[v])) {
+                sr->effort[v] = eff;
+                sr->steps[v] = st;
+                sr->parent[v] = (uint32_t)i;
+                heap_push(sr, v);
+            } else if (eff == sr->effort[v] && st == sr->steps[v] &&
+                       seq_compare(a, sr, (uint32_t)i, sr->parent[v]) < 0) {
+                sr->parent[v] = (uint32_t)i;
+            }
+        }
+    }
+}
+
+/* ---- results ----------------------------------------------------------------------------- */
+
+static const char *target_id(const Analysis *a, const Path *p)
+{
+    return p->kind == TARGET_HOST ? a->scenario->hosts[p->target].id
+                                  : a->scenario->tenants[p->target].id;
+}
+
+int path_compare(const Analysis *a, const Path *x, const Path *y)
+{
+    if (x->effort != y->effort) return x->effort < y->effort ? -1 : 1;
+    if (x->n_steps != y->n_steps) return x->n_steps < y->n_steps ? -1 : 1;
+    int c = strcmp(a->scenario->workloads[x->start].id, a->scenario->workloads[y->start].id);
+    if (c) return c;
+    if (x->kind != y->kind) return x->kind == TARGET_HOST ? -1 : 1;
+    return strcmp(target_id(a, x), target_id(a, y));
+}
+
+/* Kept paths: all of them, or a max-heap of the best max_paths. */
+typedef struct {
+    const Analysis *a;
+    size_t max;
+    Path *items;
+    size_t n, cap;
+} PathSet;
+
+static void pathset_sift_down(PathSet *ps, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < ps->n && path_compare(ps->a, &ps->items[l], &ps->items[m]) > 0) m = l;
+        if (r < ps->n && path_compare(ps->a, &ps->items[r], &ps->items[m]) > 0) m = r;
+        if (m == i) return;
+        Path tmp = ps->items[i];
+        ps->items[i] = ps->items[m];
+        ps->items[m] = tmp;
+        i = m;
+    }
+}
+
+/* Would the path (without steps yet) be kept? */
+static bool pathset_wants(const PathSet *ps, const Path *p)
+{
+    return ps->max == 0 || ps->n < ps->max || path_compare(ps->a, p, &ps->items[0]) < 0;
+}
+
+static void pathset_add(PathSet *ps, Path p)
+{
+    if (ps->max == 0 || ps->n < ps->max) {
+        xgrow((void **)&ps->items, &ps->cap, ps->n + 1, sizeof *ps->items);
+        size_t i = ps->n++;
+        ps->items[i] = p;
+        if (ps->max == 0) return;
+        while (i > 0) {
+            size_t parent = (i - 1) / 2;
+            if (path_compare(ps->a, &ps->items[i], &ps->items[parent]) <= 0) break;
+            Path tmp = ps->items[i];
+            ps->items[i] = ps->items[parent];
+            ps->items[parent] = tmp;
+            i = parent;
+        }
+        return;
+    }
+    free(ps->items[0].steps);
+    ps->items[0] = p;
+    pathset_sift_down(ps, 0);
+}
+
+static const Analysis *sort_analysis; /* qsort context, set around the call */
+
+static int path_qsort(const void *x, const void *y)
+{
+    return path_compare(sort_analysis, x, y);
+}
+
+static Path make_path(const Analysis *a, const Search *sr, size_t start, TargetKind kind,
+                      size_t target, uint32_t state, bool with_steps)
+{
+    Path p = {.start = start,
+              .kind = kind,
+              .target = target,
+              .effort = sr->effort[state],
+              .n_steps = (size_t)sr->steps[state]};
+    if (!with_steps) return p;
+    p.steps = xcalloc(p.n_steps ? p.n_steps : 1, sizeof *p.steps);
+    size_t i = p.n_steps;
+    for (uint32_t e = sr->parent[state]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
+        p.steps[--i] = e;
+    assert(i == 0);
+    return p;
+}
+
+/* Is the path to state x better than the path to state y (both reached)? */
+static bool reach_better(const Analysis *a, const Search *sr, uint32_t x, uint32_t y)
+{
+    if (sr->effort[x] != sr->effort[y]) return sr->effort[x] < sr->effort[y];
+    if (sr->steps[x] != sr->steps[y]) return sr->steps[x] < sr->steps[y];
+    if (sr->parent[x] == UINT32_MAX || sr->parent[y] == UINT32_MAX)
+        return sr->parent[x] == UINT32_MAX;
+    int c = seq_compare(a, sr, sr->parent[x], sr->parent[y]);
+    return c < 0 || (c == 0 && x < y);
+}
+
+typedef struct {
+    size_t *hosts;
+    size_t n, cap;
+} HostSet;
+
+static void hostset_add(HostSet *hs, size_t h)
+{
+    for (size_t i = 0; i < hs->n; i++)
+        if (hs->hosts[i] == h) return;
+    xgrow((void **)&hs->hosts, &hs->cap, hs->n + 1, sizeof *hs->hosts);
+    hs->hosts[hs->n++] = h;
+}
+
+typedef struct {
+    uint64_t *keys; /* from * n_tenants + to, plus one; 0 is empty */
+    size_t *index;
+    size_t cap, n;
+    Exposure *items;
+    HostSet *hosts;
+    size_t items_cap;
+} ExposureMap;
+
+static size_t exposure_slot(ExposureMap *m, size_t n_tenants, size_t from, size_t to)
+{
+    uint64_t key = (uint64_t)from * n_tenants + to + 1;
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        uint64_t *keys = xcalloc(cap, sizeof *keys);
+        size_t *index = xcalloc(cap, sizeof *index);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i]) continue;
+            size_t j = (size_t)(m->keys[i] * 11400714819323198485ull) & (cap - 1);
+            while (keys[j])
+                j = (j + 1) & (cap - 1);
+            keys[j] = m->keys[i];
+            index[j] = m->index[i];
+        }
+        free(m->keys);
+        free(m->index);
+        m->keys = keys;
+        m->index = index;
+        m->cap = cap;
+    }
+    size_t j = (size_t)(key * 11400714819323198485ull) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (m->keys[j] == key) return m->index[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->keys[j] = key;
+    m->index[j] = m->n;
+    xgrow((void **)&m->items, &m->items_cap, m->n + 1, sizeof *m->items);
+    m->hosts = xrealloc(m->hosts, m->items_cap * sizeof *m->hosts);
+    m->items[m->n] = (Exposure){.from = from, .to = to};
+    memset(&m->hosts[m->n], 0, sizeof *m->hosts);
+    return m->n++;
+}
+
+static int size_cmp_hosts(const void *x, const void *y)
+{
+    const char *a = sort_analysis->scenario->hosts[*(const size_t *)x].id;
+    const char *b = sort_analysis->scenario->hosts[*(const size_t *)y].id;
+    return strcmp(a, b);
+}
+
+static int exposure_cmp(const void *x, const void *y)
+{
+    const Exposure *p = x, *q = y;
+    const Scenario *s = sort_analysis->scenario;
+    int c = strcmp(s->tenants[p->from].id, s->tenants[q->from].id);
+    return c ? c : strcmp(s->tenants[p->to].id, s->tenants[q->to].id);
+}
+
+/* Walks from every start, recording reached hosts and tenants, exposure and paths. */
+static void walk(Ctx *x, Search *sr, bool *attacked, const EngineOptions *opt)
+{
+    Analysis *a = x->a;
+    const Scenario *s = x->s;
+    PathSet ps = {.a = a, .max = opt ? opt->max_paths : 1000};
+    ExposureMap em = {0};
+    /* Per start: the best state reaching each host and tenant, reset through lists. */
+    uint32_t *best_host = xmalloc(s->n_hosts * sizeof *best_host + 1);
+    uint32_t *best_tenant = xmalloc(s->n_tenants * sizeof *best_tenant + 1);
+    for (size_t i = 0; i < s->n_hosts; i++)
+        best_host[i] = UINT32_MAX;
+    for (size_t i = 0; i < s->n_tenants; i++)
+        best_tenant[i] = UINT32_MAX;
+    size_t *touched_hosts = xmalloc(s->n_hosts * sizeof(size_t) + 1);
+    size_t *touched_tenants = xmalloc(s->n_tenants * sizeof(size_t) + 1);
+
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!a->is_start[w]) continue;
+        const Workload *wl = &s->workloads[w];
+        uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
+        search_run(a, sr, start);
+        size_t own = a->tenant_of[w], nth = 0, ntt = 0;
+        for (size_t i = 0; i < sr->n_visited; i++) {
+            uint32_t v = sr->visited[i];
+            size_t owner = state_owner(a, v);
+            if (state_is_host(a, v)) {
+                if (best_host[owner] == UINT32_MAX) touched_hosts[nth++] = owner;
+                if (best_host[owner] == UINT32_MAX || reach_better(a, sr, v, best_host[owner]))
+                    best_host[owner] = v;
+                continue;
+            }
+            attacked[owner] = true;
+            size_t t = a->tenant_of[owner];
+            if (t == own) continue;
+            if (best_tenant[t] == UINT32_MAX) touched_tenants[ntt++] = t;
+            if (best_tenant[t] == UINT32_MAX || reach_better(a, sr, v, best_tenant[t]))
+                best_tenant[t] = v;
+        }
+        for (size_t i = 0; i < nth; i++) {
+            size_t h = touched_hosts[i];
+            a->host_compromised[h] = true;
+            Path p = make_path(a, sr, w, TARGET_HOST, h, best_host[h], false);
+            a->paths_total++;
+            if (pathset_wants(&ps, &p))
+                pathset_add(&ps, make_path(a, sr, w, TARGET_HOST, h, best_host[h], true));
+            best_host[h] = UINT32_MAX;
+        }
+        for (size_t i = 0; i < ntt; i++) {
+            size_t t = touched_tenants[i];
+            uint32_t v = best_tenant[t];
+            a->tenant_exposed[t] = true;
+            size_t slot = exposure_slot(&em, s->n_tenants, own, t);
+            for (uint32_t e = sr->parent[v]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
+                if (state_is_host(a, a->edges[e].to))
+                    hostset_add(&em.hosts[slot], state_owner(a, a->edges[e].to));
+            Path p = make_path(a, sr, w, TARGET_TENANT, t, v, false);
+            a->paths_total++;
+            if (pathset_wants(&ps, &p))
+                pathset_add(&ps, make_path(a, sr, w, TARGET_TENANT, t, v, true));
+            best_tenant[t] = UINT32_MAX;
+        }
+    }
+
+    sort_analysis = a;
+    qsort(ps.items, ps.n, sizeof *ps.items, path_qsort);
+    a->paths = ps.items;
+    a->n_paths = ps.n;
+    a->exposure = em.items;
+    a->n_exposure = em.n;
+    for (size_t i = 0; i < em.n; i++) {
+        qsort(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), size_cmp_hosts);
+        a->exposure[i].hosts = em.hosts[i].hosts;
+        a->exposure[i].n_hosts = em.hosts[i].n;
+    }
+    qsort(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp);
+    sort_analysis = NULL;
+    free(em.keys);
+    free(em.index);
+    free(em.hosts);
+    free(best_host);
+    free(best_tenant);
+    free(touched_hosts);
+    free(touched_tenants);
+}
+
+/* ---- boundaries -------------------------------------------------------------------------- */
+
+static int technique_index_cmp(const void *x, const void *y)
+{
+    uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
+    return strcmp(sort_catalog->techniques[p].id, sort_catalog->techniques[q].id);
+}
+
+static void add_unique(uint32_t **list, size_t *n, uint32_t v)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*list)[i] == v) return;
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = v;
+}
+
+/* Which workload boundary an edge leaving workload w breaks, or NONE. */
+static BoundaryKind breaks(const Analysis *a, const Edge *e, size_t w)
+{
+    if (!state_is_host(a, e->to) && state_owner(a, e->to) == w) return BOUNDARY_NONE;
+    if (e->crosses == BOUNDARY_ISOLATION || e->crosses == BOUNDARY_HOST_VOLUME)
+        return (BoundaryKind)e->crosses;
+    return BOUNDARY_NONE;
+}
+
+/* Why boundary kind holds for workload w whose attacker holds the levels in `held`. */
+static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
+{
+    const Catalog *c = x->c;
+    const Workload *wl = &x->s->workloads[b->workload];
+    for (size_t t = 0; t < c->n; t++) {
+        const Technique *tq = &c->techniques[t];
+        BoundaryKind kind = tq->boundary == BOUNDARY_NONE ? BOUNDARY_ISOLATION : tq->boundary;
+        if (kind != b->kind) continue;
+        char *best = NULL;
+        int best_failed = 1 << 30;
+        bool contained = false, applies = false;
+        for (size_t k = 0; k < tq->n_clauses; k++) {
+            const Clause *cl = &tq->clauses[k];
+            if (!(cl->from & (FROM_WORKLOAD | FROM_VM))) continue;
+            applies = true;
+            for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
+                /* judge from the levels the attacker holds, or from the account's own
+                 * level when the clause wants another one, to say what is missing */
+                bool from_held = held[level];
+                if (!from_held &&
+                    !(level == (wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER)))
+                    continue;
+                char *why = NULL;
+                int failed = clause_eval(x, t, k, false, b->workload, (Level)level, NULL, &why);
+                if (failed == 0 && cl->effect == EFFECT_VM) {
+                    contained = true;
+                    free(why);
+                    continue;
+                }
+                if (failed == 0) {
+                    free(why);
+                    continue; /* applies but leads nowhere new (e.g. no other workload) */
+                }
+                if (cl->os && !(cl->os & (1u << x->s->hosts[x->a->host_of[b->workload]].os))) {
+                    free(why); /* for another OS: not worth explaining */
+                    continue;
+                }
+                if (failed < best_failed) {
+                    free(best);
+                    best = why;
+                    best_failed = failed;
+                } else {
+                    free(why);
+                }
+            }
+        }
+        if (!applies) continue;
+        char *reason = NULL;
+        if (contained && best)
+            reason = xasprintf("contained in the %s (isolation is %s); otherwise %s",
+                               wl->isolation == ISOLATION_SANDBOX ? "sandbox" : "utility VM",
+                               isolation_name(wl->isolation), best);
+        else if (contained)
+            reason = xasprintf("contained in the %s (isolation is %s)",
+                               wl->isolation == ISOLATION_SANDBOX ? "sandbox" : "utility VM",
+                               isolation_name(wl->isolation));
+        else if (best)
+            reason = xstrdup(best);
+        free(best);
+        if (!reason) continue;
+        if (b->n_why_not && strcmp(reason, "the workload mounts nothing from the host") == 0 &&
+            strcmp(b->why_not[0].reason, reason) == 0) {
+            free(reason); /* said once is enough */
+            continue;
+        }
+        b->why_not = xrealloc(b->why_not, (b->n_why_not + 1) * sizeof *b->why_not);
+        b->why_not[b->n_why_not++] = (WhyNot){(uint32_t)t, reason};
+    }
+}
+
+static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked)
+{
+    Analysis *a = x->a;
+    const Scenario *s = x->s;
+    a->n_boundaries = 2 * s->n_workloads;
+    a->boundaries = xcalloc(a->n_boundaries ? a->n_boundaries : 1, sizeof *a->boundaries);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const Workload *wl = &s->workloads[w];
+        BoundaryResult *iso = &a->boundaries[2 * w], *vol = &a->boundaries[2 * w + 1];
+        iso->workload = vol->workload = w;
+        iso->kind = BOUNDARY_ISOLATION;
+        vol->kind = BOUNDARY_HOST_VOLUME;
+        iso->attacked = vol->attacked = attacked[w];
+        /* the attacker's own states in w: its account's level and what it reaches inside */
+        bool held[3] = {false, false, false};
+        Level own = wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER;
+        held[own] = true;
+        for (int round = 0; round < 3; round++)
+            for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
+                if (!held[level]) continue;
+                uint32_t st = workload_state(w, (Level)level);
+                for (size_t i = sr->first_edge[st]; i < sr->first_edge[st + 1]; i++) {
+                    const Edge *e = &a->edges[i];
+                    if (!state_is_host(a, e->to) && state_owner(a, e->to) == w)
+                        held[state_level(a, e->to)] = true;
+                }
+            }
+        for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
+            if (!held[level]) continue;
+            uint32_t st = workload_state(w, (Level)level);
+            for (size_t i = sr->first_edge[st]; i < sr->first_edge[st + 1]; i++) {
+                const Edge *e = &a->edges[i];
+                BoundaryKind k = breaks(a, e, w);
+                if (k == BOUNDARY_NONE) continue;
+                BoundaryResult *b = k == BOUNDARY_ISOLATION ? iso : vol;
+                b->fails = true;
+                add_unique(&b->techniques, &b->n_techniques, e->technique);
+                if (b->servicing == SERVICING_NONE || e->servicing < b->servicing)
+                    b->servicing = (Servicing)e->servicing;
+            }
+        }
+        sort_catalog = x->c;
+        qsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
+        qsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
+        sort_catalog = NULL;
+        if (!iso->fails) explain_holds(x, iso, held);
+        if (!vol->fails) explain_holds(x, vol, held);
+    }
+}
+
+void engine_mount_risk(const Analysis *a, size_t w, size_t m, bool *key_file, bool *writable_risk,
+                       bool *any_risk)
+{
+    const Scenario *s = a->scenario;
+    const Host *h = &s->hosts[a->host_of[w]];
+    char *mp = hostpath_normalize(s->workloads[w].mounts[m].host_path, h->os);
+    *key_file = *writable_risk = *any_risk = false;
+    const char *implicit = h->os == OS_WINDOWS ? "Administrator" : "root";
+    for (size_t u = 0; u <= h->n_users && !*key_file; u++) {
+        char *k = u < h->n_users ? hostpath_key_file(h->os, h->users[u].name, h->users[u].admin)
+                                 : hostpath_key_file(h->os, implicit, true);
+        *key_file = hostpath_covers(mp, k);
+        free(k);
+    }
+    for (size_t t = 0; t < a->catalog->n; t++) {
+        const Technique *tq = &a->catalog->techniques[t];
+        for (size_t k = 0; k < tq->n_clauses; k++) {
+            const Clause *c = &tq->clauses[k];
+            if (c->mount.need == MOUNT_NONE || (c->os && !(c->os & (1u << h->os)))) continue;
+            bool match = c->mount.key_files && *key_file;
+            for (size_t i = 0; i < c->mount.covers.n && !match; i++) {
+                char *p = hostpath_normalize(c->mount.covers.items[i], h->os);
+                match = hostpath_covers(mp, p);
+                free(p);
+            }
+            for (size_t i = 0; i < c->mount.within.n && !match; i++) {
+                char *p = hostpath_normalize(c->mount.within.items[i], h->os);
+                match = hostpath_covers(p, mp);
+                free(p);
+            }
+            if (match && c->mount.need == MOUNT_WRITABLE)
+                *writable_risk = true;
+            else if (match)
+                *any_risk = true;
+        }
+    }
+    free(mp);
+}
+
+const BoundaryResult *analysis_boundary(const Analysis *a, size_t w, BoundaryKind kind)
+{
+    assert(w < a->scenario->n_workloads);
+    return &a->boundaries[2 * w + (kind == BOUNDARY_HOST_VOLUME ? 1 : 0)];
+}
+
+/* ---- entry points ------------------------------------------------------------------------ */
+
+Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOptions *opt)
+{
+    Analysis *a = xcalloc(1, sizeof *a);
+    a->scenario = s;
+    a->catalog = c;
+    a->n_states = 3 * s->n_workloads + 2 * s->n_hosts;
+    a->host_compromised = xcalloc(s->n_hosts + 1, sizeof *a->host_compromised);
+    a->tenant_exposed = xcalloc(s->n_tenants + 1, sizeof *a->tenant_exposed);
+    a->is_start = xcalloc(s->n_workloads + 1, sizeof *a->is_start);
+
+    Ctx x = {.s = s, .c = c, .a = a};
+    index_scenario(&x);
+    build_edges(&x);
+    sort_catalog = c;
+    qsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
+    sort_catalog = NULL;
+
+    Search sr = {0};
+    size_t n = a->n_states + 1;
+    sr.effort = xcalloc(n, sizeof *sr.effort);
+    sr.steps = xcalloc(n, sizeof *sr.steps);
+    sr.parent = xcalloc(n, sizeof *sr.parent);
+    sr.stamp = xcalloc(n, sizeof *sr.stamp);
+    sr.done = xcalloc(n, sizeof *sr.done);
+    sr.first_edge = xcalloc(n + 1, sizeof *sr.first_edge);
+    for (size_t i = 0; i < a->n_edges; i++)
+        sr.first_edge[a->edges[i].from + 1]++;
+    for (size_t i = 0; i < a->n_states; i++)
+        sr.first_edge[i + 1] += sr.first_edge[i];
+    sr.first_edge[a->n_states + 1] = sr.first_edge[a->n_states];
+
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const Workload *wl = &s->workloads[w];
+        a->is_start[w] = wl->compromised || s->tenants[a->tenant_of[w]].trust == TRUST_UNTRUSTED;
+        a->n_starts += a->is_start[w];
+    }
+    bool *attacked = xcalloc(s->n_workloads + 1, sizeof *attacked);
+    walk(&x, &sr, attacked, opt);
+    judge_boundaries(&x, &sr, attacked);
+
+    free(attacked);
+    free(sr.effort);
+    free(sr.steps);
+    free(sr.parent);
+    free(sr.stamp);
+    free(sr.done);
+    free(sr.heap);
+    free(sr.visited);
+    free(sr.first_edge);
+    ctx_done(&x);
+    return a;
+}
+
+void analysis_free(Analysis *a)
+{
+    if (!a) return;
+    for (size_t i = 0; i < a->n_paths; i++)
+        free(a->paths[i].steps);
+    free(a->paths);
+    for (size_t i = 0; i < a->n_boundaries; i++) {
+        free(a->boundaries[i].techniques);
+        for (size_t k = 0; k < a->boundaries[i].n_why_not; k++)
+            free(a->boundaries[i].why_not[k].reason);
+        free(a->boundaries[i].why_not);
+    }
+    free(a->boundaries);
+    for (size_t i = 0; i < a->n_exposure; i++)
+        free(a->exposure[i].hosts);
+    free(a->exposure);
+    free(a->edges);
+    free(a->host_of);
+    free(a->tenant_of);
+    free(a->is_start);
+    free(a->host_compromised);
+    free(a->tenant_exposed);
+    free(a);
+}

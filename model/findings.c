@@ -1,0 +1,206 @@
+/* Findings: see findings.h. Each rests on a section of the source document or a cited fact. */
+#include "findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static const struct {
+    const char *id, *title, *source;
+} kinds[FINDING_KIND_COUNT] = {
+    [FINDING_SHARED_KERNEL] = {"shared-kernel", "Hostile multi-tenancy on a shared kernel",
+                               "Secure Windows containers, \"What makes a multi-tenant workload "
+                               "hostile?\" and \"Windows Server containers vs. Linux containers\""},
+    [FINDING_ADMIN_ACCOUNT] = {"admin-account",
+                               "Runs as ContainerAdministrator / root where it shares a host",
+                               "Secure Windows containers, \"When to use ContainerAdmin and "
+                               "ContainerUser user accounts\""},
+    [FINDING_SENSITIVE_MOUNT] = {"sensitive-mount",
+                                 "Host mount an attacker can use to reach the host",
+                                 "Persistent storage in containers; KubeHound EXPLOIT_HOST_WRITE, "
+                                 "EXPLOIT_CONTAINERD_SOCK"},
+    [FINDING_READABLE_KEYS] = {"readable-key-folder",
+                               "Read-only mount of a key folder exposes secrets",
+                               "KubeHound EXPLOIT_HOST_READ; Secure Windows containers (.ssh "
+                               "example)"},
+    [FINDING_HOSTPROCESS] = {"hostprocess",
+                             "HostProcess / host-namespace workload: no isolation at all",
+                             "Kubernetes, \"Create a Windows HostProcess Pod\""},
+    [FINDING_HARDENING_AS_BOUNDARY] = {"hardening-as-boundary",
+                                       "Hardening recorded where the boundary still fails",
+                                       "Secure Windows containers, \"What makes a multi-tenant "
+                                       "workload hostile?\" (hardening reduces the chance, it "
+                                       "does not guarantee)"},
+};
+
+const char *finding_kind_id(FindingKind k)
+{
+    return kinds[k].id;
+}
+const char *finding_title(FindingKind k)
+{
+    return kinds[k].title;
+}
+const char *finding_source(FindingKind k)
+{
+    return kinds[k].source;
+}
+const char *severity_name(Severity s)
+{
+    return s == SEVERITY_HIGH ? "high" : s == SEVERITY_MEDIUM ? "medium" : "low";
+}
+
+static const Scenario *sort_s; /* qsort context */
+
+static int workload_cmp(const void *x, const void *y)
+{
+    return strcmp(sort_s->workloads[*(const size_t *)x].id,
+                  sort_s->workloads[*(const size_t *)y].id);
+}
+
+static int tenant_cmp(const void *x, const void *y)
+{
+    return strcmp(sort_s->tenants[*(const size_t *)x].id, sort_s->tenants[*(const size_t *)y].id);
+}
+
+static int finding_cmp(const void *x, const void *y)
+{
+    const Finding *a = x, *b = y;
+    if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
+    if (a->kind != b->kind) return (int)a->kind - (int)b->kind;
+    int c = strcmp(sort_s->hosts[a->host].id, sort_s->hosts[b->host].id);
+    if (c) return c;
+    c = strcmp(a->detail, b->detail);
+    if (c) return c;
+    return strcmp(sort_s->workloads[a->workloads[0]].id, sort_s->workloads[b->workloads[0]].id);
+}
+
+static Finding *add(Findings *f, FindingKind kind, Severity sev, size_t host, char *detail)
+{
+    f->items = xrealloc(f->items, (f->n + 1) * sizeof *f->items);
+    Finding *x = &f->items[f->n++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->severity = sev;
+    x->host = host;
+    x->detail = detail;
+    return x;
+}
+
+static void add_index(size_t **list, size_t *n, size_t v)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*list)[i] == v) return;
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = v;
+}
+
+/* One finding for a single workload. */
+static void add_one(Findings *f, const Analysis *a, FindingKind kind, Severity sev, size_t w,
+                    char *detail)
+{
+    Finding *x = add(f, kind, sev, a->host_of[w], detail);
+    add_index(&x->workloads, &x->n_workloads, w);
+    add_index(&x->tenants, &x->n_tenants, a->tenant_of[w]);
+}
+
+Findings *findings_compute(const Analysis *a)
+{
+    const Scenario *s = a->scenario;
+    Findings *f = xcalloc(1, sizeof *f);
+
+    /* Per host: tenants present, whether one is untrusted (or compromised), which workloads
+     * share the kernel. One finding per host with hostile tenants on a shared kernel. */
+    for (size_t h = 0; h < s->n_hosts; h++) {
+        size_t *tenants = NULL, n_tenants = 0, *shared = NULL, n_shared = 0;
+        bool hostile = false;
+        for (size_t w = 0; w < s->n_workloads; w++) {
+            if (a->host_of[w] != h) continue;
+            add_index(&tenants, &n_tenants, a->tenant_of[w]);
+            hostile |= a->is_start[w];
+            if (s->workloads[w].isolation == ISOLATION_PROCESS ||
+                s->workloads[w].isolation == ISOLATION_HOST)
+                add_index(&shared, &n_shared, w);
+        }
+        if (hostile && n_tenants > 1 && n_shared > 0) {
+            Finding *x = add(f, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
+                             xasprintf("%zu tenants, one of them untrusted or breached, share "
+                                       "the kernel of %s",
+                                       n_tenants, s->hosts[h].id));
+            x->workloads = shared;
+            x->n_workloads = n_shared;
+            x->tenants = tenants;
+            x->n_tenants = n_tenants;
+        } else {
+            free(shared);
+            free(tenants);
+        }
+    }
+
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const Workload *wl = &s->workloads[w];
+        size_t h = a->host_of[w];
+        bool shares = false;
+        for (size_t v = 0; v < s->n_workloads && !shares; v++)
+            shares = a->host_of[v] == h && a->tenant_of[v] != a->tenant_of[w];
+        if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
+            (shares || a->is_start[w]))
+            add_one(f, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
+                    xasprintf("%s runs as %s", wl->id,
+                              s->hosts[h].os == OS_WINDOWS ? "ContainerAdministrator" : "root"));
+        if (wl->isolation == ISOLATION_HOST)
+            add_one(f, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
+                    xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
+        for (size_t m = 0; m < wl->n_mounts; m++) {
+            bool key, wrisk, arisk;
+            engine_mount_risk(a, w, m, &key, &wrisk, &arisk);
+            const Mount *mt = &wl->mounts[m];
+            if (arisk || ((wrisk || key) && !mt->read_only))
+                add_one(
+                    f, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
+                    xasprintf("%s mounts %s%s", wl->id, mt->host_path,
+                              mt->read_only ? " (read-only, which does not help)" : " read-write"));
+            else if (key && mt->read_only)
+                add_one(f, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
+                        xasprintf("%s can read %s", wl->id, mt->host_path));
+        }
+        if (wl->hardening.n) {
+            const BoundaryResult *iso = analysis_boundary(a, w, BOUNDARY_ISOLATION);
+            const BoundaryResult *vol = analysis_boundary(a, w, BOUNDARY_HOST_VOLUME);
+            if (iso->fails || vol->fails) {
+                char *list = xstrdup("");
+                for (size_t i = 0; i < wl->hardening.n; i++) {
+                    char *next = xasprintf("%s%s%s", list, i ? ", " : "", wl->hardening.items[i]);
+                    free(list);
+                    list = next;
+                }
+                add_one(f, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
+                        xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
+                                  iso->fails ? "isolation" : "host-volume"));
+                free(list);
+            }
+        }
+    }
+
+    sort_s = s;
+    for (size_t i = 0; i < f->n; i++) {
+        qsort(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp);
+        qsort(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp);
+    }
+    qsort(f->items, f->n, sizeof *f->items, finding_cmp);
+    sort_s = NULL;
+    return f;
+}
+
+void findings_free(Findings *f)
+{
+    if (!f) return;
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->items[i].workloads);
+        free(f->items[i].tenants);
+        free(f->items[i].detail);
+    }
+    free(f->items);
+    free(f);
+}

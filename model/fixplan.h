@@ -1,0 +1,76 @@
+/* The fix plan: the fewest changes (from DESIGN.md's candidates) that close every path a
+ * start has to a host or another tenant. Exact (brute force) up to FIXPLAN_EXACT_MAX
+ * candidates, greedy beyond. Paths that no candidate closes are listed as unclosable. */
+#ifndef BREAKOUT_FIXPLAN_H
+#define BREAKOUT_FIXPLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "engine.h"
+#include "scenario.h"
+
+#define FIXPLAN_EXACT_MAX 20
+
+typedef enum {
+    CHANGE_ISOLATION_HYPERV, /* a workload's isolation to hyperv */
+    CHANGE_ACCOUNT_USER,     /* a workload's account to user */
+    CHANGE_MOUNT_READ_ONLY,  /* a workload's mount made read-only */
+    CHANGE_MOUNT_REMOVE,     /* a workload's mount removed */
+    CHANGE_SSH_OFF,          /* a host's SSH server turned off */
+    CHANGE_TENANT_DEDICATED, /* a tenant's workloads moved to hosts of their own */
+} ChangeKind;
+
+typedef struct {
+    ChangeKind kind;
+    size_t target; /* workload, host or tenant index in the scenario it was made for */
+    size_t mount;  /* mount index, for the mount changes */
+} Change;
+
+/* A path's identity: its start and its target ("host:ID" or "tenant:ID"). Owned strings. */
+typedef struct {
+    char *from;
+    char *to;
+} PathKey;
+
+typedef struct {
+    Change change;
+    PathKey *closes; /* the original paths this change closes on its own, sorted */
+    size_t n_closes;
+} FixItem;
+
+typedef struct {
+    bool exact;          /* brute force (true) or greedy (false) */
+    size_t n_candidates; /* how many candidate changes were considered */
+    FixItem *items;      /* the plan, in candidate order */
+    size_t n_items;
+    PathKey *unclosable; /* paths left when every candidate is applied, sorted */
+    size_t n_unclosable;
+    size_t paths_before; /* paths of the scenario as it is */
+} FixPlan;
+
+/* Applies changes (made for s) to s in place. Mount removals are applied last, highest
+ * index first, so that indices stay meaningful. */
+void change_apply_all(Scenario *s, const Change *changes, size_t n);
+
+/* Returns an owned one-line description, e.g. `guest-app: isolation process -> hyperv`. */
+char *change_describe(const Scenario *s, const Change *c);
+const char *change_kind_name(ChangeKind k); /* "isolation", "account", ... */
+
+/* The candidate changes for s given its analysis a (with every path, max_paths 0):
+ * owned array, *n set. Only changes to things on some path are candidates. */
+Change *fixplan_candidates(const Scenario *s, const Analysis *a, size_t *n);
+
+/* Computes the plan for s (which a analysed with max_paths 0). Owned. */
+FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a);
+/* The same, forcing brute force (exact) or greedy, for tests. */
+FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysis *a,
+                              bool force_exact, bool force_greedy);
+void fixplan_free(FixPlan *p);
+
+/* The paths of an analysis as sorted keys (owned array of *n). */
+PathKey *pathkeys_of(const Analysis *a, size_t *n);
+void pathkeys_free(PathKey *keys, size_t n);
+
+#endif

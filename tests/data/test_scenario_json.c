@@ -1,0 +1,668 @@
+/* Tests for data/scenario_json and data/fileio: every malformed file gets its exact line,
+ * defaults are applied, and bundled scenarios survive a write and re-read unchanged. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "json_strict.h"
+#include "scenario_json.h"
+#include "xalloc.h"
+
+#define MALFORMED_DIR "tests/malformed"
+#define MIN_MALFORMED 28
+
+/* Tests run from the source tree (ctest sets it; this makes a direct run work too). */
+static void enter_source_dir(void)
+{
+    cr_assert_eq(chdir(SOURCE_DIR), 0, "cannot enter %s", SOURCE_DIR);
+}
+
+TestSuite(scenario_json, .init = enter_source_dir);
+
+/* Returns the owned file names in dir ending with suffix, sorted; *n set to their count. */
+static char **list_files(const char *dir, const char *suffix, size_t *n)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    char **names = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct dirent *e;
+    size_t sl = strlen(suffix);
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0 || e->d_name[0] == '.') continue;
+        xgrow((void **)&names, &cap, *n + 1, sizeof *names);
+        names[(*n)++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    for (size_t i = 1; i < *n; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    return names;
+}
+
+static void free_list(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Returns the owned first line (without its newline) of the file at path. */
+static char *first_line(const char *path)
+{
+    char *data, *err = NULL;
+    size_t len;
+    cr_assert(file_read_all(path, 1 << 20, &data, &len, &err), "%s", err ? err : "");
+    data[strcspn(data, "\n")] = '\0';
+    return data;
+}
+
+/* Parses NUL-terminated text as "s.json"; returns the scenario or NULL with *err set. */
+static Scenario *parse(const char *text, char **err)
+{
+    *err = NULL;
+    return scenario_parse(text, strlen(text), "s.json", err);
+}
+
+static Scenario *parse_ok(const char *text)
+{
+    char *err;
+    Scenario *s = parse(text, &err);
+    cr_assert_not_null(s, "rejected: %s", err ? err : "");
+    return s;
+}
+
+static void parse_fails(const char *text, const char *want)
+{
+    char *err;
+    Scenario *s = parse(text, &err);
+    cr_assert_null(s, "accepted: %s", text);
+    cr_assert_str_eq(err, want);
+    free(err);
+}
+
+/* ---- malformed files ---- */
+
+Test(scenario_json, every_malformed_file_gets_its_expected_line)
+{
+    size_t n;
+    char **names = list_files(MALFORMED_DIR, ".json", &n);
+    cr_assert_geq(n, MIN_MALFORMED, "only %zu malformed files in %s", n, MALFORMED_DIR);
+    size_t failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", MALFORMED_DIR, names[i]);
+        char *exp_path = xasprintf("%.*s.expected", (int)(strlen(path) - 5), path);
+        char *want = first_line(exp_path);
+        char *err = NULL;
+        Scenario *s = scenario_load_file(path, &err);
+        if (s) {
+            cr_log_error("%s: accepted, expected: %s", path, want);
+            failures++;
+            scenario_free(s);
+        } else if (strcmp(err, want) != 0) {
+            cr_log_error("%s:\n  got:      %s\n  expected: %s", path, err, want);
+            failures++;
+        }
+        free(err);
+        free(want);
+        free(exp_path);
+        free(path);
+    }
+    free_list(names, n);
+    cr_assert_eq(failures, 0, "%zu malformed files gave another message", failures);
+}
+
+Test(scenario_json, every_expected_file_has_its_malformed_file)
+{
+    size_t n;
+    char **names = list_files(MALFORMED_DIR, ".expected", &n);
+    for (size_t i = 0; i < n; i++) {
+        char *path =
+            xasprintf("%s/%.*s.json", MALFORMED_DIR, (int)(strlen(names[i]) - 9), names[i]);
+        cr_assert_eq(access(path, R_OK), 0, "%s has no %s", names[i], path);
+        free(path);
+    }
+    free_list(names, n);
+}
+
+Test(scenario_json, a_directory_or_a_missing_file)
+{
+    char *err = NULL;
+    cr_assert_null(scenario_load_file(MALFORMED_DIR, &err));
+    cr_assert_str_eq(err, "tests/malformed: is a directory, expected a file");
+    free(err);
+    cr_assert_null(scenario_load_file("tests/malformed/no-such-file.json", &err));
+    cr_assert_str_eq(err, "tests/malformed/no-such-file.json: no such file");
+    free(err);
+}
+
+/* A temporary directory, removed with its files by rm_tmpdir. */
+static char *make_tmpdir(void)
+{
+    char *dir = xstrdup("/tmp/breakout-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+static void rm_tmpdir(char *dir)
+{
+    size_t n;
+    char **names = list_files(dir, "", &n);
+    for (size_t i = 0; i < n; i++) {
+        char *p = xasprintf("%s/%s", dir, names[i]);
+        unlink(p);
+        free(p);
+    }
+    free_list(names, n);
+    /* list_files skips dot files: the atomic writer's temporaries would show up here. */
+    cr_assert_eq(rmdir(dir), 0, "%s is not empty (a temporary file left behind?)", dir);
+    free(dir);
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+Test(scenario_json, a_very_long_string)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/long.json", dir);
+    size_t n = JSON_STRICT_MAX_STRING + 1;
+    char *text = xmalloc(n + 64);
+    int o = sprintf(text, "{\n  \"breakout\": 1,\n  \"name\": \"");
+    memset(text + o, 'x', n);
+    strcpy(text + o + n, "\"\n}\n");
+    write_file(path, text, strlen(text));
+    char *err = NULL;
+    cr_assert_null(scenario_load_file(path, &err));
+    char *want = xasprintf("%s:3:11: string longer than 1048576 bytes", path);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    free(text);
+    free(path);
+    rm_tmpdir(dir);
+}
+
+/* ---- fileio ---- */
+
+Test(scenario_json, file_read_all_limits)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/f.bin", dir);
+    write_file(path, "0123456789", 10);
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    cr_assert(file_read_all(path, 10, &data, &len, &err), "exactly the limit is accepted");
+    cr_assert_eq(len, 10);
+    cr_assert_str_eq(data, "0123456789");
+    free(data);
+    cr_assert_not(file_read_all(path, 9, &data, &len, &err));
+    char *want = xasprintf("%s: larger than the 9 byte limit", path);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+
+    size_t mib = 1024 * 1024;
+    char *big = xcalloc(mib + 1, 1);
+    write_file(path, big, mib + 1);
+    cr_assert_not(file_read_all(path, mib, &data, &len, &err));
+    want = xasprintf("%s: larger than the 1 MB limit", path);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    free(big);
+
+    write_file(path, "", 0);
+    cr_assert(file_read_all(path, 10, &data, &len, &err));
+    cr_assert_eq(len, 0);
+    cr_assert_str_eq(data, "");
+    free(data);
+    free(path);
+    rm_tmpdir(dir);
+}
+
+Test(scenario_json, file_read_all_stops_an_endless_stream_at_the_limit)
+{
+    char *err = NULL, *data = NULL;
+    size_t len = 0;
+    /* /dev/zero never ends: only the limit stops the read. */
+    cr_assert_not(file_read_all("/dev/zero", 100000, &data, &len, &err));
+    cr_assert_str_eq(err, "/dev/zero: larger than the 100000 byte limit");
+    free(err);
+}
+
+Test(scenario_json, file_write_atomic_replaces_and_keeps_the_mode)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/out.json", dir);
+    char *err = NULL;
+    cr_assert(file_write_atomic(path, "first\n", 6, &err), "%s", err ? err : "");
+    char *data;
+    size_t len;
+    cr_assert(file_read_all(path, 100, &data, &len, &err));
+    cr_assert_str_eq(data, "first\n");
+    free(data);
+    cr_assert_eq(chmod(path, 0640), 0);
+    cr_assert(file_write_atomic(path, "second", 6, &err));
+    cr_assert(file_read_all(path, 100, &data, &len, &err));
+    cr_assert_str_eq(data, "second");
+    free(data);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 07777, 0640);
+
+    /* Through a symbolic link, the target is written and the link stays. */
+    char *link = xasprintf("%s/link.json", dir);
+    cr_assert_eq(symlink(path, link), 0);
+    cr_assert(file_write_atomic(link, "third", 5, &err));
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode));
+    cr_assert(file_read_all(path, 100, &data, &len, &err));
+    cr_assert_str_eq(data, "third");
+    free(data);
+    free(link);
+    free(path);
+    rm_tmpdir(dir);
+}
+
+Test(scenario_json, file_write_atomic_errors_leave_nothing_behind)
+{
+    char *dir = make_tmpdir();
+    char *err = NULL;
+    cr_assert_not(file_write_atomic(dir, "x", 1, &err));
+    char *want = xasprintf("%s: is a directory, expected a file", dir);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    char *path = xasprintf("%s/missing/out.json", dir);
+    cr_assert_not(file_write_atomic(path, "x", 1, &err));
+    want = xasprintf("%s: no such directory", path);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    free(path);
+    rm_tmpdir(dir);
+}
+
+/* ---- defaults and format 2 ---- */
+
+static const char minimal_v1[] =
+    "{\"breakout\": 1, \"name\": \"Minimal\",\n"
+    " \"tenants\": [{\"id\": \"guest\", \"trust\": \"untrusted\"}],\n"
+    " \"hosts\": [{\"id\": \"node\", \"os\": \"windows\"}],\n"
+    " \"workloads\": [{\"id\": \"app\", \"tenant\": \"guest\", \"host\": \"node\",\n"
+    "   \"isolation\": \"hyperv\", \"account\": \"user\",\n"
+    "   \"mounts\": [{\"host_path\": \"C:\\\\data\"}]}]}";
+
+Test(scenario_json, defaults)
+{
+    Scenario *s = parse_ok(minimal_v1);
+    cr_assert_str_eq(s->name, "Minimal");
+    cr_assert_null(s->description);
+    cr_assert(s->assume[ASSUME_KERNEL_EXPLOIT]);
+    cr_assert_not(s->assume[ASSUME_HYPERVISOR_EXPLOIT]);
+    cr_assert_not(s->assume[ASSUME_SANDBOX_EXPLOIT]);
+    cr_assert_eq(s->n_tenants, 1);
+    cr_assert_str_eq(s->tenants[0].name, "guest", "a tenant's name defaults to its id");
+    cr_assert_eq(s->tenants[0].trust, TRUST_UNTRUSTED);
+    cr_assert_eq(s->hosts[0].os, OS_WINDOWS);
+    cr_assert_not(s->hosts[0].ssh, "ssh defaults to false");
+    cr_assert_eq(s->hosts[0].n_users, 0);
+    const Workload *w = &s->workloads[0];
+    cr_assert_eq(w->isolation, ISOLATION_HYPERV);
+    cr_assert_eq(w->account, ACCOUNT_USER);
+    cr_assert_not(w->privileged);
+    cr_assert_not(w->compromised);
+    cr_assert_eq(w->host_namespaces, 0);
+    cr_assert_eq(w->n_mounts, 1);
+    cr_assert_str_eq(w->mounts[0].host_path, "C:\\data");
+    cr_assert_null(w->mounts[0].path);
+    cr_assert_not(w->mounts[0].read_only, "mounts default to read-write");
+    cr_assert_eq(w->hardening.n + w->capabilities.n + w->notes.n, 0);
+    scenario_free(s);
+}
+
+Test(scenario_json, assumptions_given_in_part_keep_the_other_defaults)
+{
+    Scenario *s = parse_ok("{\"breakout\": 1, \"name\": \"a\", \"assumptions\": "
+                           "{\"hypervisor_exploit\": true}, \"tenants\": [], \"hosts\": [], "
+                           "\"workloads\": []}");
+    cr_assert(s->assume[ASSUME_KERNEL_EXPLOIT]);
+    cr_assert(s->assume[ASSUME_HYPERVISOR_EXPLOIT]);
+    cr_assert_not(s->assume[ASSUME_SANDBOX_EXPLOIT]);
+    scenario_free(s);
+    s = parse_ok("{\"breakout\": 1, \"name\": \"a\", \"assumptions\": {\"kernel_exploit\": "
+                 "false, \"sandbox_exploit\": true}, \"tenants\": [], \"hosts\": [], "
+                 "\"workloads\": []}");
+    cr_assert_not(s->assume[ASSUME_KERNEL_EXPLOIT]);
+    cr_assert_not(s->assume[ASSUME_HYPERVISOR_EXPLOIT]);
+    cr_assert(s->assume[ASSUME_SANDBOX_EXPLOIT]);
+    scenario_free(s);
+}
+
+static const char full_v2[] =
+    "{\"breakout\": 2, \"name\": \"Every field\", \"description\": \"All of \\\"it\\\" \\u00e9\",\n"
+    " \"assumptions\": {\"kernel_exploit\": false, \"hypervisor_exploit\": true, "
+    "\"sandbox_exploit\": true},\n"
+    " \"tenants\": [{\"id\": \"a\", \"name\": \"Tenant A\", \"trust\": \"trusted\"},\n"
+    "              {\"id\": \"b\", \"trust\": \"untrusted\"}],\n"
+    " \"hosts\": [{\"id\": \"h1\", \"os\": \"linux\", \"ssh\": true, \"users\": "
+    "[{\"name\": \"root\", \"admin\": true}, {\"name\": \"ubuntu\"}]},\n"
+    "           {\"id\": \"h2\", \"os\": \"windows\"}],\n"
+    " \"workloads\": [{\"id\": \"w1\", \"tenant\": \"b\", \"host\": \"h1\", \"isolation\": "
+    "\"sandbox\", \"account\": \"admin\", \"privileged\": true, \"compromised\": true,\n"
+    "   \"host_pid\": true, \"host_network\": false, \"host_ipc\": true,\n"
+    "   \"capabilities\": [\"cap_sys_admin\", \"NET_RAW\", \"CAP_SYS_ADMIN\", \"sys_ptrace\"],\n"
+    "   \"mounts\": [{\"host_path\": \"/var/run/docker.sock\", \"path\": \"/sock\", \"read_only\": "
+    "true}, {\"host_path\": \"/home\"}],\n"
+    "   \"hardening\": [\"seccomp\", \"apparmor\"], \"assumed\": [\"runAsUser unset: assumed "
+    "root\"]},\n"
+    "  {\"id\": \"w2\", \"tenant\": \"a\", \"host\": \"h2\", \"isolation\": \"host\", "
+    "\"account\": \"user\", \"host_network\": true}]}";
+
+Test(scenario_json, format_2_fields)
+{
+    Scenario *s = parse_ok(full_v2);
+    const Workload *w = &s->workloads[0];
+    cr_assert_eq(w->host_namespaces, HOSTNS_PID | HOSTNS_IPC);
+    cr_assert_eq(s->workloads[1].host_namespaces, HOSTNS_NETWORK);
+    cr_assert_eq(w->capabilities.n, 3, "CAP_ dropped, upper-cased, duplicates merged");
+    cr_assert_str_eq(w->capabilities.items[0], "SYS_ADMIN");
+    cr_assert_str_eq(w->capabilities.items[1], "NET_RAW");
+    cr_assert_str_eq(w->capabilities.items[2], "SYS_PTRACE");
+    cr_assert_eq(w->notes.n, 1);
+    cr_assert_str_eq(w->notes.items[0], "runAsUser unset: assumed root");
+    cr_assert_str_eq(s->description, "All of \"it\" \xc3\xa9");
+    cr_assert_str_eq(s->tenants[0].name, "Tenant A");
+    cr_assert(s->hosts[0].users[0].admin);
+    cr_assert_not(s->hosts[0].users[1].admin, "a user is not an admin by default");
+    scenario_free(s);
+}
+
+Test(scenario_json, content_errors_point_at_the_place)
+{
+    parse_fails("{\"breakout\": 2, \"name\": \"x\", \"tenants\": [], \"hosts\": [],\n"
+                " \"workloads\": [{\"id\": \"w\", \"tenant\": \"t\", \"host\": \"h\",\n"
+                "   \"isolation\": \"process\", \"account\": \"user\", \"mounts\": [\n"
+                "     {\"host_path\": \"/x\", \"read_only\": 1}]}]}",
+                "s.json:4:39: workloads[0].mounts[0].read_only: expected true or false, got the "
+                "number 1");
+    parse_fails("{\"breakout\": 1.5}",
+                "s.json:1:14: breakout: unsupported format version 1.5, expected 1 or 2");
+    parse_fails("{\"breakout\": 1, \"name\": \"\"}",
+                "s.json:1:25: name: expected a non-empty name, got \"\"");
+    /* An odd key is quoted in the path, and made safe to print. */
+    parse_fails("{\"breakout\": 1, \"a b\\u001b\": 1}",
+                "s.json:1:17: [\"a b\\u001B\"]: unknown key, expected \"breakout\", \"name\", "
+                "\"description\", \"assumptions\", \"tenants\", \"hosts\" or \"workloads\"");
+    /* Keys are case-sensitive: a near miss is suggested. */
+    parse_fails("{\"breakout\": 1, \"Name\": \"x\"}",
+                "s.json:1:17: Name: unknown key, did you mean \"name\"?");
+    parse_fails("\"scenario\"",
+                "s.json:1:1: expected a JSON object (a breakout scenario), got the string "
+                "\"scenario\"");
+    /* Format 2 keys are known in format 2. */
+    parse_fails("{\"breakout\": 2, \"name\": \"x\", \"tenants\": [], \"hosts\": [], "
+                "\"workloads\": [{\"id\": \"w\", \"tenant\": \"t\", \"host\": \"h\", "
+                "\"isolation\": \"process\", \"account\": \"user\", \"colour\": 1}]}",
+                "s.json:1:155: workloads[0].colour: unknown key, expected \"id\", \"tenant\", "
+                "\"host\", \"isolation\", \"account\", \"privileged\", \"compromised\", "
+                "\"mounts\", \"hardening\", \"host_pid\", \"host_network\", \"host_ipc\", "
+                "\"capabilities\" or \"assumed\"");
+}
+
+Test(scenario_json, a_byte_order_mark_is_accepted)
+{
+    char *text = xasprintf("\xef\xbb\xbf%s", minimal_v1);
+    Scenario *s = parse_ok(text);
+    cr_assert_str_eq(s->name, "Minimal");
+    scenario_free(s);
+    free(text);
+}
+
+/* ---- writing and round trips ---- */
+
+/* Returns an owned description of the first difference between a and b, or NULL. */
+static char *scenario_diff(const Scenario *a, const Scenario *b)
+{
+#define DIFF_STR(x, y, what)                                                                       \
+    do {                                                                                           \
+        if (((x) == NULL) != ((y) == NULL) || ((x) && strcmp((x), (y)) != 0))                      \
+            return xasprintf("%s: \"%s\" vs \"%s\"", what, (x) ? (x) : "(null)",                   \
+                             (y) ? (y) : "(null)");                                                \
+    } while (0)
+#define DIFF_INT(x, y, what)                                                                       \
+    do {                                                                                           \
+        if ((long)(x) != (long)(y))                                                                \
+            return xasprintf("%s: %ld vs %ld", what, (long)(x), (long)(y));                        \
+    } while (0)
+    DIFF_STR(a->name, b->name, "name");
+    DIFF_STR(a->description, b->description, "description");
+    for (int k = 0; k < ASSUME_COUNT; k++)
+        DIFF_INT(a->assume[k], b->assume[k], assumption_name((Assumption)k));
+    DIFF_INT(a->n_tenants, b->n_tenants, "tenant count");
+    for (size_t i = 0; i < a->n_tenants; i++) {
+        DIFF_STR(a->tenants[i].id, b->tenants[i].id, "tenant id");
+        DIFF_STR(a->tenants[i].name, b->tenants[i].name, "tenant name");
+        DIFF_INT(a->tenants[i].trust, b->tenants[i].trust, "tenant trust");
+    }
+    DIFF_INT(a->n_hosts, b->n_hosts, "host count");
+    for (size_t i = 0; i < a->n_hosts; i++) {
+        const Host *x = &a->hosts[i], *y = &b->hosts[i];
+        DIFF_STR(x->id, y->id, "host id");
+        DIFF_INT(x->os, y->os, "host os");
+        DIFF_INT(x->ssh, y->ssh, "host ssh");
+        DIFF_INT(x->n_users, y->n_users, "host user count");
+        for (size_t u = 0; u < x->n_users; u++) {
+            DIFF_STR(x->users[u].name, y->users[u].name, "user name");
+            DIFF_INT(x->users[u].admin, y->users[u].admin, "user admin");
+        }
+    }
+    DIFF_INT(a->n_workloads, b->n_workloads, "workload count");
+    for (size_t i = 0; i < a->n_workloads; i++) {
+        const Workload *x = &a->workloads[i], *y = &b->workloads[i];
+        DIFF_STR(x->id, y->id, "workload id");
+        DIFF_STR(x->tenant, y->tenant, "workload tenant");
+        DIFF_STR(x->host, y->host, "workload host");
+        DIFF_INT(x->isolation, y->isolation, "isolation");
+        DIFF_INT(x->account, y->account, "account");
+        DIFF_INT(x->privileged, y->privileged, "privileged");
+        DIFF_INT(x->compromised, y->compromised, "compromised");
+        DIFF_INT(x->host_namespaces, y->host_namespaces, "host namespaces");
+        DIFF_INT(x->n_mounts, y->n_mounts, "mount count");
+        for (size_t m = 0; m < x->n_mounts; m++) {
+            DIFF_STR(x->mounts[m].host_path, y->mounts[m].host_path, "mount host_path");
+            DIFF_STR(x->mounts[m].path, y->mounts[m].path, "mount path");
+            DIFF_INT(x->mounts[m].read_only, y->mounts[m].read_only, "mount read_only");
+        }
+        const StrList *lx[] = {&x->hardening, &x->capabilities, &x->notes};
+        const StrList *ly[] = {&y->hardening, &y->capabilities, &y->notes};
+        for (int l = 0; l < 3; l++) {
+            DIFF_INT(lx[l]->n, ly[l]->n, "list length");
+            for (size_t k = 0; k < lx[l]->n; k++)
+                DIFF_STR(lx[l]->items[k], ly[l]->items[k], "list item");
+        }
+    }
+    return NULL;
+#undef DIFF_STR
+#undef DIFF_INT
+}
+
+/* Writes s, reads it back, writes again: the re-read equals s and both outputs are the
+ * same bytes. Returns the owned first output. */
+static char *round_trip(const Scenario *s, const char *label)
+{
+    char *out1 = scenario_to_json(s);
+    char *err = NULL;
+    Scenario *s2 = scenario_parse(out1, strlen(out1), label, &err);
+    cr_assert_not_null(s2, "%s: its own output is rejected: %s\n%s", label, err, out1);
+    char *diff = scenario_diff(s, s2);
+    cr_assert_null(diff, "%s: changed by a round trip: %s", label, diff);
+    char *out2 = scenario_to_json(s2);
+    cr_assert_str_eq(out1, out2, "%s: writing is not stable", label);
+    free(out2);
+    scenario_free(s2);
+    return out1;
+}
+
+Test(scenario_json, bundled_scenarios_round_trip)
+{
+    size_t n;
+    char **names = list_files("scenarios", ".json", &n);
+    cr_assert_gt(n, 0, "no bundled scenarios in scenarios/");
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("scenarios/%s", names[i]);
+        char *err = NULL;
+        Scenario *s = scenario_load_file(path, &err);
+        cr_assert_not_null(s, "%s", err);
+        char *out = round_trip(s, path);
+        cr_assert(strncmp(out, "{\n  \"breakout\": 2,\n", 19) == 0, "%s", out);
+        free(out);
+        scenario_free(s);
+        free(path);
+    }
+    free_list(names, n);
+}
+
+Test(scenario_json, every_format_2_field_round_trips)
+{
+    Scenario *s = parse_ok(full_v2);
+    char *out = round_trip(s, "full_v2");
+    free(out);
+    scenario_free(s);
+
+    /* A scenario built in code, with every field away from its default. */
+    s = scenario_new("Built");
+    s->description = xstrdup("line one\nline two\ttab \\ \"quoted\" \x01");
+    s->assume[ASSUME_KERNEL_EXPLOIT] = false;
+    s->assume[ASSUME_SANDBOX_EXPLOIT] = true;
+    Tenant *t = scenario_add_tenant(s, "t\xc3\xa9", TRUST_TRUSTED);
+    free(t->name);
+    t->name = xstrdup("T \xf0\x9f\x98\x80");
+    Host *h = scenario_add_host(s, "h", OS_WINDOWS);
+    h->ssh = true;
+    host_add_user(h, "Admin User", true);
+    Workload *w = scenario_add_workload(s, "w", "t\xc3\xa9", "h");
+    w->isolation = ISOLATION_HOST;
+    w->account = ACCOUNT_USER;
+    w->privileged = w->compromised = true;
+    w->host_namespaces = HOSTNS_PID | HOSTNS_NETWORK | HOSTNS_IPC;
+    workload_add_mount(w, "C:\\Users\\Admin User\\.ssh", "C:\\keys", true);
+    workload_add_mount(w, "\\\\?\\C:\\", NULL, false);
+    strlist_add(&w->hardening, "rbac");
+    strlist_add(&w->capabilities, "SYS_ADMIN");
+    strlist_add(&w->notes, "hostProcess: true");
+    strlist_add(&w->notes, "isolation from the runtime class");
+    out = round_trip(s, "built");
+    free(out);
+    scenario_free(s);
+}
+
+/* The canonical output of minimal_v1: format 2, every default written, fixed key order,
+ * small objects and string lists on one line. */
+static const char minimal_v2[] = "{\n"
+                                 "  \"breakout\": 2,\n"
+                                 "  \"name\": \"Minimal\",\n"
+                                 "  \"assumptions\": {\n"
+                                 "    \"kernel_exploit\": true,\n"
+                                 "    \"hypervisor_exploit\": false,\n"
+                                 "    \"sandbox_exploit\": false\n"
+                                 "  },\n"
+                                 "  \"tenants\": [\n"
+                                 "    {\"id\": \"guest\", \"name\": \"guest\", \"trust\": "
+                                 "\"untrusted\"}\n"
+                                 "  ],\n"
+                                 "  \"hosts\": [\n"
+                                 "    {\n"
+                                 "      \"id\": \"node\",\n"
+                                 "      \"os\": \"windows\",\n"
+                                 "      \"ssh\": false,\n"
+                                 "      \"users\": []\n"
+                                 "    }\n"
+                                 "  ],\n"
+                                 "  \"workloads\": [\n"
+                                 "    {\n"
+                                 "      \"id\": \"app\",\n"
+                                 "      \"tenant\": \"guest\",\n"
+                                 "      \"host\": \"node\",\n"
+                                 "      \"isolation\": \"hyperv\",\n"
+                                 "      \"account\": \"user\",\n"
+                                 "      \"privileged\": false,\n"
+                                 "      \"compromised\": false,\n"
+                                 "      \"host_pid\": false,\n"
+                                 "      \"host_network\": false,\n"
+                                 "      \"host_ipc\": false,\n"
+                                 "      \"capabilities\": [],\n"
+                                 "      \"mounts\": [\n"
+                                 "        {\"host_path\": \"C:\\\\data\", \"read_only\": false}\n"
+                                 "      ],\n"
+                                 "      \"hardening\": [],\n"
+                                 "      \"assumed\": []\n"
+                                 "    }\n"
+                                 "  ]\n"
+                                 "}\n";
+
+Test(scenario_json, format_1_is_written_as_canonical_format_2)
+{
+    Scenario *s = parse_ok(minimal_v1);
+    char *out = round_trip(s, "minimal_v1");
+    cr_assert_str_eq(out, minimal_v2);
+    free(out);
+    scenario_free(s);
+}
+
+Test(scenario_json, canonical_output_of_lists_and_users)
+{
+    Scenario *s = parse_ok(full_v2);
+    char *out = scenario_to_json(s);
+    const char *want[] = {
+        "  \"description\": \"All of \\\"it\\\" \xc3\xa9\",\n",
+        "    {\"id\": \"b\", \"name\": \"b\", \"trust\": \"untrusted\"}\n",
+        ("      \"users\": [\n"
+         "        {\"name\": \"root\", \"admin\": true},\n"
+         "        {\"name\": \"ubuntu\", \"admin\": false}\n"
+         "      ]\n"),
+        "      \"capabilities\": [\"SYS_ADMIN\", \"NET_RAW\", \"SYS_PTRACE\"],\n",
+        ("        {\"host_path\": \"/var/run/docker.sock\", \"path\": \"/sock\", \"read_only\": "
+         "true},\n"
+         "        {\"host_path\": \"/home\", \"read_only\": false}\n"),
+        ("      \"hardening\": [\"seccomp\", \"apparmor\"],\n"
+         "      \"assumed\": [\"runAsUser unset: assumed root\"]\n"),
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        cr_assert(strstr(out, want[i]) != NULL, "missing:\n%s\nin:\n%s", want[i], out);
+    free(out);
+    scenario_free(s);
+}
+
+Test(scenario_json, write_file_then_load_file)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/s.json", dir);
+    Scenario *s = parse_ok(full_v2);
+    char *err = NULL;
+    cr_assert(scenario_write_file(s, path, &err), "%s", err ? err : "");
+    Scenario *s2 = scenario_load_file(path, &err);
+    cr_assert_not_null(s2, "%s", err ? err : "");
+    char *diff = scenario_diff(s, s2);
+    cr_assert_null(diff, "%s", diff);
+    scenario_free(s2);
+    scenario_free(s);
+    free(path);
+    rm_tmpdir(dir);
+}

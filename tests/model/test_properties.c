@@ -1,0 +1,338 @@
+/* Engine properties over seeded random scenarios: safer settings never add a path, hardening
+ * never removes one, and the summary does not depend on the order of the lists. A failure
+ * prints the seed and the scenario. BREAKOUT_SEED=N replays from another seed. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_json.h"
+#include "engine.h"
+#include "scenario.h"
+#include "scenario_json.h"
+
+#define RUNS 1000
+
+static Catalog *cat;
+
+static void setup(void)
+{
+    cat = catalog_load_builtin();
+}
+
+static void teardown(void)
+{
+    catalog_free(cat);
+}
+
+TestSuite(properties, .init = setup, .fini = teardown);
+
+static unsigned long long rng_state;
+
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+static unsigned long long base_seed(void)
+{
+    const char *env = getenv("BREAKOUT_SEED");
+    return env ? strtoull(env, NULL, 10) : 20261128ull;
+}
+
+static const char *const linux_paths[] = {"/",
+                                          "/root/.ssh",
+                                          "/home/alice/.ssh",
+                                          "/home",
+                                          "/var/run/docker.sock",
+                                          "/etc",
+                                          "/var/log",
+                                          "/proc",
+                                          "/tmp/scratch",
+                                          "/var/lib/kubelet/pods",
+                                          "/run/containerd/containerd.sock"};
+static const char *const windows_paths[] = {"C:\\",
+                                            "C:\\Users\\alice\\.ssh",
+                                            "C:\\Users",
+                                            "C:\\ProgramData\\ssh",
+                                            "C:\\Windows",
+                                            "C:\\data",
+                                            "\\\\.\\pipe\\docker_engine",
+                                            "C:\\ProgramData\\Docker"};
+static const char *const hardening[] = {"apparmor", "seccomp", "selinux", "pod-security", "rbac"};
+static const char *const caps[] = {"SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "NET_ADMIN"};
+
+static Scenario *generate(unsigned long long seed)
+{
+    rng_state = seed * 2654435761ull + 1;
+    Scenario *s = scenario_new("random");
+    for (int a = 0; a < ASSUME_COUNT; a++)
+        s->assume[a] = rnd(2);
+    char id[32];
+    unsigned nt = 1 + rnd(4), nh = 1 + rnd(3), nw = 1 + rnd(6);
+    for (unsigned i = 0; i < nt; i++) {
+        snprintf(id, sizeof id, "t%u", i);
+        scenario_add_tenant(s, id, rnd(2) ? TRUST_UNTRUSTED : TRUST_TRUSTED);
+    }
+    for (unsigned i = 0; i < nh; i++) {
+        snprintf(id, sizeof id, "h%u", i);
+        Host *h = scenario_add_host(s, id, rnd(2) ? OS_LINUX : OS_WINDOWS);
+        h->ssh = rnd(2);
+        if (rnd(2)) host_add_user(h, "alice", rnd(2));
+    }
+    for (unsigned i = 0; i < nw; i++) {
+        char tid[16], hid[16];
+        snprintf(id, sizeof id, "w%u", i);
+        snprintf(tid, sizeof tid, "t%u", rnd(nt));
+        snprintf(hid, sizeof hid, "h%u", rnd(nh));
+        Workload *w = scenario_add_workload(s, id, tid, hid);
+        Os os = scenario_host(s, hid)->os;
+        w->isolation = (Isolation)rnd(4);
+        w->account = (Account)rnd(2);
+        w->privileged = rnd(4) == 0;
+        w->compromised = rnd(5) == 0;
+        w->host_namespaces = rnd(4) == 0 ? HOSTNS_PID : 0;
+        unsigned nm = rnd(3);
+        for (unsigned m = 0; m < nm; m++) {
+            const char *p = os == OS_LINUX
+                                ? linux_paths[rnd(sizeof linux_paths / sizeof *linux_paths)]
+                                : windows_paths[rnd(sizeof windows_paths / sizeof *windows_paths)];
+            workload_add_mount(w, p, NULL, rnd(2));
+        }
+        for (unsigned k = 0; k < 5; k++)
+            if (rnd(4) == 0) strlist_add(&w->hardening, hardening[k]);
+        for (unsigned k = 0; k < 4; k++)
+            if (rnd(5) == 0) strlist_add(&w->capabilities, caps[k]);
+    }
+    return s;
+}
+
+/* A path's identity: start workload and target, as a string set for comparisons. */
+typedef struct {
+    char **keys;
+    size_t n;
+} PathSet;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static PathSet paths_of(const Scenario *s)
+{
+    EngineOptions o = {.max_paths = 0};
+    Analysis *a = engine_analyze(s, cat, &o);
+    PathSet ps = {calloc(a->n_paths + 1, sizeof(char *)), a->n_paths};
+    for (size_t i = 0; i < a->n_paths; i++) {
+        const Path *p = &a->paths[i];
+        const char *t = p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id;
+        size_t len = strlen(s->workloads[p->start].id) + strlen(t) + 16;
+        ps.keys[i] = malloc(len);
+        snprintf(ps.keys[i], len, "%s>%s:%s", s->workloads[p->start].id,
+                 p->kind == TARGET_HOST ? "host" : "tenant", t);
+    }
+    qsort(ps.keys, ps.n, sizeof *ps.keys, cmp_str);
+    analysis_free(a);
+    return ps;
+}
+
+static void pathset_free(PathSet *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        free(ps->keys[i]);
+    free(ps->keys);
+}
+
+/* The first key of `more` missing from `less`, or NULL when more is a subset of less. */
+static const char *extra_key(const PathSet *more, const PathSet *less)
+{
+    for (size_t i = 0; i < more->n; i++)
+        if (!bsearch(&more->keys[i], less->keys, less->n, sizeof *less->keys, cmp_str))
+            return more->keys[i];
+    return NULL;
+}
+
+static void report(unsigned long long seed, const Scenario *s, const char *what, const char *key)
+{
+    char *json = scenario_to_json(s);
+    cr_log_error("seed %llu: %s (path %s)\nscenario:\n%s", seed, what, key, json);
+    free(json);
+}
+
+/* Applies change to each candidate of a random scenario and checks the path sets:
+ * after must be a subset of before (or, with grows, a superset). */
+typedef bool (*Change)(Scenario *s, size_t index); /* false when index is not a candidate */
+
+static void check_property(const char *what, Change change, size_t (*count)(const Scenario *),
+                           bool grows)
+{
+    unsigned long long seed0 = base_seed();
+    size_t checked = 0;
+    for (unsigned long long r = 0; r < RUNS; r++) {
+        unsigned long long seed = seed0 + r;
+        Scenario *s = generate(seed);
+        PathSet before = paths_of(s);
+        size_t n = count(s);
+        for (size_t i = 0; i < n; i++) {
+            Scenario *t = scenario_clone(s);
+            if (change(t, i)) {
+                PathSet after = paths_of(t);
+                const char *bad = grows ? extra_key(&before, &after) : extra_key(&after, &before);
+                if (bad) {
+                    report(seed, s, what, bad);
+                    cr_assert_fail("%s (seed %llu, candidate %zu)", what, seed, i);
+                }
+                checked++;
+                pathset_free(&after);
+            }
+            scenario_free(t);
+        }
+        pathset_free(&before);
+        scenario_free(s);
+    }
+    cr_assert_gt(checked, RUNS / 4, "too few candidates exercised: %zu", checked);
+}
+
+static size_t n_mount_slots(const Scenario *s)
+{
+    return s->n_workloads * 2;
+}
+
+static bool make_read_only(Scenario *s, size_t i)
+{
+    Workload *w = &s->workloads[i / 2];
+    if (i % 2 >= w->n_mounts || w->mounts[i % 2].read_only) return false;
+    w->mounts[i % 2].read_only = true;
+    return true;
+}
+
+static size_t n_workloads(const Scenario *s)
+{
+    return s->n_workloads;
+}
+
+static size_t n_tenants(const Scenario *s)
+{
+    return s->n_tenants;
+}
+
+static bool make_user(Scenario *s, size_t i)
+{
+    if (s->workloads[i].account == ACCOUNT_USER) return false;
+    s->workloads[i].account = ACCOUNT_USER;
+    return true;
+}
+
+static bool make_hyperv(Scenario *s, size_t i)
+{
+    Workload *w = &s->workloads[i];
+    if (w->isolation != ISOLATION_PROCESS) return false;
+    for (size_t m = 0; m < w->n_mounts; m++)
+        if (!w->mounts[m].read_only) return false;
+    w->isolation = ISOLATION_HYPERV;
+    return true;
+}
+
+static bool add_hardening(Scenario *s, size_t i)
+{
+    Workload *w = &s->workloads[i];
+    bool added = false;
+    for (size_t k = 0; k < 5; k++)
+        if (!strlist_has(&w->hardening, hardening[k])) {
+            strlist_add(&w->hardening, hardening[k]);
+            added = true;
+        }
+    return added;
+}
+
+static bool make_trusted(Scenario *s, size_t i)
+{
+    if (s->tenants[i].trust == TRUST_TRUSTED) return false;
+    s->tenants[i].trust = TRUST_TRUSTED;
+    return true;
+}
+
+Test(properties, read_only_mount_never_adds_a_path, .timeout = 120)
+{
+    check_property("making a mount read-only added a path", make_read_only, n_mount_slots, false);
+}
+
+Test(properties, admin_to_user_never_adds_a_path, .timeout = 120)
+{
+    check_property("admin to user added a path", make_user, n_workloads, false);
+}
+
+Test(properties, hyperv_without_writable_mounts_never_adds_a_path, .timeout = 120)
+{
+    check_property("process to hyperv added a path", make_hyperv, n_workloads, false);
+}
+
+Test(properties, hardening_never_removes_a_path, .timeout = 120)
+{
+    check_property("adding hardening removed a path", add_hardening, n_workloads, true);
+}
+
+Test(properties, trusting_a_tenant_never_adds_a_path, .timeout = 120)
+{
+    check_property("marking a tenant trusted added a path", make_trusted, n_tenants, false);
+}
+
+/* The summary as sorted id lists. */
+static char *summary_of(const Scenario *s)
+{
+    EngineOptions o = {.max_paths = 1};
+    Analysis *a = engine_analyze(s, cat, &o);
+    const char *ids[64];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        if (a->host_compromised[i]) ids[n++] = s->hosts[i].id;
+    qsort(ids, n, sizeof *ids, cmp_str);
+    char buf[2048] = "hosts:";
+    for (size_t i = 0; i < n; i++)
+        strcat(strcat(buf, " "), ids[i]);
+    n = 0;
+    for (size_t i = 0; i < s->n_tenants; i++)
+        if (a->tenant_exposed[i]) ids[n++] = s->tenants[i].id;
+    qsort(ids, n, sizeof *ids, cmp_str);
+    strcat(buf, " tenants:");
+    for (size_t i = 0; i < n; i++)
+        strcat(strcat(buf, " "), ids[i]);
+    char total[32];
+    snprintf(total, sizeof total, " paths: %zu", a->paths_total);
+    strcat(buf, total);
+    analysis_free(a);
+    return strdup(buf);
+}
+
+#define SHUFFLE(arr, n, type)                                                                      \
+    for (size_t i_ = (n); i_ > 1; i_--) {                                                          \
+        size_t j_ = rnd((unsigned)i_);                                                             \
+        type tmp_ = (arr)[i_ - 1];                                                                 \
+        (arr)[i_ - 1] = (arr)[j_];                                                                 \
+        (arr)[j_] = tmp_;                                                                          \
+    }
+
+Test(properties, summary_does_not_depend_on_list_order, .timeout = 120)
+{
+    unsigned long long seed0 = base_seed();
+    for (unsigned long long r = 0; r < RUNS; r++) {
+        Scenario *s = generate(seed0 + r);
+        char *before = summary_of(s);
+        Scenario *t = scenario_clone(s);
+        SHUFFLE(t->tenants, t->n_tenants, Tenant);
+        SHUFFLE(t->hosts, t->n_hosts, Host);
+        SHUFFLE(t->workloads, t->n_workloads, Workload);
+        for (size_t w = 0; w < t->n_workloads; w++)
+            SHUFFLE(t->workloads[w].mounts, t->workloads[w].n_mounts, Mount);
+        char *after = summary_of(t);
+        if (strcmp(before, after) != 0) {
+            report(seed0 + r, s, "reordering changed the summary", after);
+            cr_assert_fail("summary changed: %s vs %s", before, after);
+        }
+        free(before);
+        free(after);
+        scenario_free(t);
+        scenario_free(s);
+    }
+}

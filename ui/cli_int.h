@@ -1,0 +1,58 @@
+/* Internals shared by the command-line modules (ui/cli.c and ui/cmd_*.c). */
+#ifndef BREAKOUT_CLI_INT_H
+#define BREAKOUT_CLI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "scenario.h"
+#include "store.h"
+
+#define EXIT_DONE  0
+#define EXIT_FOUND 1 /* --check found a path; diff found a regression */
+#define EXIT_BAD   2 /* bad usage or bad input */
+
+#define CLI_MAX_LIST 64
+
+typedef struct {
+    const char *db;                     /* --db, or NULL for the default workspace */
+    bool replace;                       /* --replace */
+    const char *format;                 /* --format */
+    const char *output;                 /* -o */
+    bool check;                         /* --check */
+    long max_paths;                     /* --max-paths, default 1000 */
+    const char *catalogs[CLI_MAX_LIST]; /* --catalog FILE, in order */
+    size_t n_catalogs;
+    int assume[ASSUME_COUNT]; /* --assume: -1 unset, 0 false, 1 true */
+    char **args;              /* positional arguments after the command */
+    size_t n_args;
+} CliOptions;
+
+/* Each command returns an exit status and reports its own errors on stderr. */
+int cmd_list(CliOptions *o);
+int cmd_import(CliOptions *o);
+int cmd_export(CliOptions *o);
+int cmd_rm(CliOptions *o);
+int cmd_analyze(CliOptions *o);
+
+/* Prints "breakout: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a usage error and the hint to --help; returns EXIT_BAD. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the workspace the options name (created and seeded on first use). NULL and an error
+ * printed on failure. */
+Store *cli_open_store(const CliOptions *o);
+
+/* Loads the built-in catalog plus every --catalog file; NULL and an error printed on failure. */
+Catalog *cli_load_catalog(const CliOptions *o);
+
+/* Loads what `analyze X` names: a file at X, else a scenario named X in the workspace.
+ * Applies --assume. NULL and an error printed on failure. */
+Scenario *cli_load_scenario(const CliOptions *o, const char *what);
+
+/* True when colour should be used on this stream (a terminal, NO_COLOR unset or empty). */
+bool cli_use_colour(int fd);
+
+#endif

@@ -1,0 +1,74 @@
+/* `breakout analyze`: loads a scenario, runs the engine, writes text or JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis_json.h"
+#include "cli_int.h"
+#include "engine.h"
+#include "findings.h"
+#include "fixplan.h"
+#include "fileio.h"
+#include "report_text.h"
+#include "xalloc.h"
+
+int cmd_analyze(CliOptions *o)
+{
+    if (o->n_args != 1) return cli_usage_error("analyze needs one FILE or NAME");
+    const char *format = o->format ? o->format : "text";
+    bool json = strcmp(format, "json") == 0;
+    if (!json && strcmp(format, "text") != 0)
+        return cli_usage_error("--format: expected text or json, got \"%s\"", format);
+    Catalog *cat = cli_load_catalog(o);
+    if (!cat) return EXIT_BAD;
+    Scenario *s = cli_load_scenario(o, o->args[0]);
+    if (!s) {
+        catalog_free(cat);
+        return EXIT_BAD;
+    }
+    EngineOptions eo = {.max_paths = 0}; /* the fix plan needs every path */
+    Analysis *a = engine_analyze(s, cat, &eo);
+    Findings *findings = findings_compute(a);
+    FixPlan *plan = fixplan_compute(s, cat, a);
+    Report r = {
+        .analysis = a, .findings = findings, .plan = plan, .max_paths = (size_t)o->max_paths};
+
+    int status = EXIT_DONE;
+    bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
+    if (to_stdout) {
+        if (json)
+            analysis_write_json(&r, stdout);
+        else
+            report_write_text(&r, stdout, cli_use_colour(STDOUT_FILENO));
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("could not write the output");
+            status = EXIT_BAD;
+        }
+    } else {
+        char *buf = NULL;
+        size_t len = 0;
+        if (json) {
+            buf = analysis_to_json(&r);
+            len = strlen(buf);
+        } else {
+            FILE *mem = open_memstream(&buf, &len);
+            report_write_text(&r, mem, false);
+            fclose(mem);
+        }
+        char *err = NULL;
+        if (!file_write_atomic(o->output, buf, len, &err)) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            status = EXIT_BAD;
+        }
+        free(buf);
+    }
+    if (status == EXIT_DONE && o->check && a->paths_total > 0) status = EXIT_FOUND;
+    fixplan_free(plan);
+    findings_free(findings);
+    analysis_free(a);
+    scenario_free(s);
+    catalog_free(cat);
+    return status;
+}
