@@ -40,7 +40,7 @@ static void write_flagged(JsonW *w, const char *key, const bool *flags, size_t n
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (flags[i]) ids[k++] = id(a, i);
-    qsort(ids, k, sizeof *ids, id_order);
+    xqsort(ids, k, sizeof *ids, id_order);
     jsonw_key(w, key);
     jsonw_array_inline(w);
     for (size_t i = 0; i < k; i++)
@@ -85,7 +85,7 @@ static void write_boundaries(JsonW *w, const Analysis *a)
     for (size_t i = 0; i < a->n_boundaries; i++)
         order[i] = &a->boundaries[i];
     sort_a = a;
-    qsort(order, a->n_boundaries, sizeof *order, boundary_order);
+    xqsort(order, a->n_boundaries, sizeof *order, boundary_order);
     jsonw_key(w, "boundaries");
     jsonw_array(w);
     for (size_t i = 0; i < a->n_boundaries; i++) {

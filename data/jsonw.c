@@ -8,16 +8,27 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+/* Output goes through w->buf in both modes; with a FILE it is flushed in large chunks, which
+ * is much cheaper than one stdio call per token. */
+#define JSONW_FLUSH_AT 65536
+
+static void flush(JsonW *w)
+{
+    if (w->file && w->len) {
+        fwrite(w->buf, 1, w->len, w->file);
+        w->len = 0;
+    }
+}
+
 static void put(JsonW *w, const char *s, size_t n)
 {
-    if (w->file) {
-        fwrite(s, 1, n, w->file);
-        return;
-    }
-    xgrow((void **)&w->buf, &w->cap, w->len + n + 1, 1);
+    if (w->len + n + 1 > w->cap)
+        xgrow((void **)&w->buf, &w->cap, w->len + n + 1, 1);
     memcpy(w->buf + w->len, s, n);
     w->len += n;
     w->buf[w->len] = '\0';
+    if (w->file && w->len >= JSONW_FLUSH_AT)
+        flush(w);
 }
 
 static void puts_(JsonW *w, const char *s)
@@ -41,9 +52,16 @@ void jsonw_init_buf(JsonW *w, bool pretty)
 char *jsonw_finish(JsonW *w)
 {
     assert(w->depth == 0);
-    if (w->pretty) put(w, "\n", 1);
-    if (w->file) return NULL;
-    if (!w->buf) w->buf = xstrdup("");
+    if (w->pretty)
+        put(w, "\n", 1);
+    if (w->file) {
+        flush(w);
+        free(w->buf);
+        w->buf = NULL;
+        return NULL;
+    }
+    if (!w->buf)
+        w->buf = xstrdup("");
     char *b = w->buf;
     w->buf = NULL;
     return b;
@@ -184,10 +202,15 @@ void jsonw_string(JsonW *w, const char *s)
 
 void jsonw_int(JsonW *w, long long v)
 {
-    char b[32];
+    char b[24], *p = b + sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
     before_value(w);
-    snprintf(b, sizeof b, "%lld", v);
-    puts_(w, b);
+    put(w, p, (size_t)(b + sizeof b - p));
 }
 
 void jsonw_bool(JsonW *w, bool v)

@@ -54,7 +54,7 @@ static void list_flagged(const Out *o, const bool *flags, size_t n,
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (flags[i]) ids[k++] = id(s, i);
-    qsort(ids, k, sizeof *ids, str_order);
+    xqsort(ids, k, sizeof *ids, str_order);
     if (!k) fputs("none", o->out);
     for (size_t i = 0; i < k; i++) {
         if (i) fputs(", ", o->out);
@@ -116,7 +116,7 @@ static void write_inventory(const Out *o, const Analysis *a)
     for (size_t i = 0; i < s->n_workloads; i++)
         order[i] = i;
     sort_a = a;
-    qsort(order, s->n_workloads, sizeof *order, workload_order);
+    xqsort(order, s->n_workloads, sizeof *order, workload_order);
     const char *host = NULL, *tenant = NULL;
     for (size_t i = 0; i < s->n_workloads; i++) {
         size_t w = order[i];

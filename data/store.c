@@ -286,6 +286,9 @@ static char *db_error(const Store *st, const char *what)
     if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
         return xasprintf("%s: %s: the workspace is damaged (%s)", st->shown, what,
                          sqlite3_errmsg(st->db));
+    int sys = sqlite3_system_errno(st->db);
+    if ((rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN) && sys != 0)
+        return xasprintf("%s: %s: %s (%s)", st->shown, what, sqlite3_errmsg(st->db), strerror(sys));
     return xasprintf("%s: %s: %s", st->shown, what, sqlite3_errmsg(st->db));
 }
 
@@ -928,16 +931,24 @@ bool store_save_many(Store *st, Scenario *const *list, size_t n, bool replace,
 {
     assert(st && (list || n == 0) && err);
     *err = NULL;
-    if (!tx_begin(st, true, "cannot save", err)) return false;
-    for (size_t i = 0; i < n; i++) {
-        StoreSaveResult r;
-        if (!save_in_tx(st, list[i], replace, &r, err)) {
-            tx_rollback(st);
-            return false;
-        }
-        if (results) results[i] = r;
+    char *what;
+    if (n == 1) {
+        char *qname = escape_text(list[0]->name, true);
+        what = xasprintf("cannot save scenario %s", qname);
+        free(qname);
+    } else {
+        what = xasprintf("cannot save %zu scenarios", n);
     }
-    return tx_commit(st, "cannot save", err);
+    bool ok = tx_begin(st, true, what, err);
+    for (size_t i = 0; ok && i < n; i++) {
+        StoreSaveResult r;
+        ok = save_in_tx(st, list[i], replace, &r, err);
+        if (ok && results) results[i] = r;
+    }
+    if (ok) ok = tx_commit(st, what, err);
+    tx_rollback(st);
+    free(what);
+    return ok;
 }
 
 bool store_save(Store *st, const Scenario *s, bool replace, StoreSaveResult *res, char **err)
@@ -1051,12 +1062,13 @@ const char *store_path(const Store *st)
     return st->path;
 }
 
-/* Sets the connection's options: foreign keys, write-ahead log, full sync. */
+/* Sets the connection's options: foreign keys, write-ahead log, full sync, and a page cache
+ * of up to 32 MB (a scenario of 150,000 workloads is written and read within it). */
 static bool configure(sqlite3 *db)
 {
     return sqlite3_exec(db,
                         "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-                        " PRAGMA synchronous = FULL;",
+                        " PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;",
                         NULL, NULL, NULL) == SQLITE_OK;
 }
 

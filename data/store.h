@@ -13,15 +13,18 @@ typedef struct Store Store;
 
 /* Opens the workspace at path (borrowed). When the file is missing and create is true,
  * creates it (and its parent directories) seeded with every bundled scenario; the file
- * appears complete or not at all. An existing file is checked before anything can write
- * to it, and an older schema is migrated in one transaction. Returns an owned Store, or
- * NULL with *err set to an owned one-line message:
+ * appears complete or not at all. An existing file is checked before SQLite may write to
+ * it, then opened read-write, and an older schema is migrated in one transaction. A file
+ * that cannot be written opens, and every write then fails. Returns an owned Store (close
+ * it with store_close), or NULL with *err set to an owned one-line message:
  *   FILE: no such file                          (missing and create is false)
  *   FILE: not a breakout workspace (REASON)     (the file is left byte-for-byte untouched)
  *   FILE: workspace schema version N is newer than this breakout supports (M)  (untouched)
+ *   FILE: cannot upgrade the workspace from schema version N to M: REASON      (unchanged)
  *   workspace FILE is busy (another breakout is writing to it)
  *   FILE: cannot create the workspace: REASON
- *   FILE: cannot open the workspace: REASON */
+ *   FILE: cannot open the workspace: REASON
+ * FILE is path with control characters escaped. docs/workspace.md lists the REASONs. */
 Store *store_open(const char *path, bool create, char **err);
 
 /* True when store_open created (and seeded) the file. */

@@ -901,17 +901,17 @@ static void walk(Ctx *x, Search *sr, bool *attacked, const EngineOptions *opt)
     }
 
     sort_analysis = a;
-    qsort(ps.items, ps.n, sizeof *ps.items, path_qsort);
+    xqsort(ps.items, ps.n, sizeof *ps.items, path_qsort);
     a->paths = ps.items;
     a->n_paths = ps.n;
     a->exposure = em.items;
     a->n_exposure = em.n;
     for (size_t i = 0; i < em.n; i++) {
-        qsort(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), size_cmp_hosts);
+        xqsort(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), size_cmp_hosts);
         a->exposure[i].hosts = em.hosts[i].hosts;
         a->exposure[i].n_hosts = em.hosts[i].n;
     }
-    qsort(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp);
+    xqsort(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp);
     sort_analysis = NULL;
     free(em.keys);
     free(em.index);
@@ -1060,8 +1060,8 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked)
             }
         }
         sort_catalog = x->c;
-        qsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
-        qsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
+        xqsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
+        xqsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
         sort_catalog = NULL;
         if (!iso->fails) explain_holds(x, iso, held);
         if (!vol->fails) explain_holds(x, vol, held);
@@ -1129,7 +1129,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     index_scenario(&x);
     build_edges(&x);
     sort_catalog = c;
-    qsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
+    xqsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
     sort_catalog = NULL;
 
     Search sr = {0};

@@ -185,10 +185,10 @@ Findings *findings_compute(const Analysis *a)
 
     sort_s = s;
     for (size_t i = 0; i < f->n; i++) {
-        qsort(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp);
-        qsort(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp);
+        xqsort(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp);
+        xqsort(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp);
     }
-    qsort(f->items, f->n, sizeof *f->items, finding_cmp);
+    xqsort(f->items, f->n, sizeof *f->items, finding_cmp);
     sort_s = NULL;
     return f;
 }

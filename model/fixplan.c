@@ -88,7 +88,7 @@ void change_apply_all(Scenario *s, const Change *changes, size_t n)
         case CHANGE_TENANT_DEDICATED: dedicate(s, c->target); break;
         }
     }
-    qsort(removals, n_removals, sizeof *removals, removal_order);
+    xqsort(removals, n_removals, sizeof *removals, removal_order);
     for (size_t i = 0; i < n_removals; i++)
         if (i == 0 || removals[i].target != removals[i - 1].target ||
             removals[i].mount != removals[i - 1].mount)
@@ -137,7 +137,7 @@ PathKey *pathkeys_of(const Analysis *a, size_t *n)
         keys[i].to = p->kind == TARGET_HOST ? xasprintf("host:%s", s->hosts[p->target].id)
                                             : xasprintf("tenant:%s", s->tenants[p->target].id);
     }
-    qsort(keys, a->n_paths, sizeof *keys, key_cmp);
+    xqsort(keys, a->n_paths, sizeof *keys, key_cmp);
     *n = a->n_paths;
     return keys;
 }

@@ -23,4 +23,7 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* qsort that accepts an empty (possibly NULL) array, which qsort itself does not. */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

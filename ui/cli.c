@@ -12,6 +12,7 @@
 #include "catalog_json.h"
 #include "cli_int.h"
 #include "scenario_json.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -46,24 +47,48 @@ static const char usage_text[] =
     "Exit status: 0 done, 1 --check found a path, 2 bad usage or bad input.\n"
     "Colour only on a terminal, and never when NO_COLOR is set and not empty.\n";
 
+/* Writes one line on stderr with control characters and invalid UTF-8 made visible. */
+static void put_line(const char *prefix, const char *msg, const char *suffix)
+{
+    char *safe = utf8_sanitize(msg);
+    fprintf(stderr, "%s%s\n%s", prefix, safe, suffix);
+    free(safe);
+}
+
+void cli_report(char *err)
+{
+    put_line("", err ? err : "unknown error", "");
+    free(err);
+}
+
+void cli_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    put_line("", msg, "");
+    free(msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("breakout: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    put_line("breakout: ", msg, "");
+    free(msg);
 }
 
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("breakout: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'breakout --help' for more information.\n", stderr);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    put_line("breakout: ", msg, "Try 'breakout --help' for more information.\n");
+    free(msg);
     return EXIT_BAD;
 }
 
@@ -80,8 +105,7 @@ Store *cli_open_store(const CliOptions *o)
     char *err = NULL;
     Store *st = store_open(path, true, &err);
     if (!st) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
     }
     free(path);
     return st;
@@ -93,8 +117,7 @@ Catalog *cli_load_catalog(const CliOptions *o)
     for (size_t i = 0; i < o->n_catalogs; i++) {
         char *err = NULL;
         if (!catalog_merge_file(c, o->catalogs[i], &err)) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
+            cli_report(err);
             catalog_free(c);
             return NULL;
         }
@@ -120,8 +143,7 @@ Scenario *cli_load_scenario(const CliOptions *o, const char *what)
         store_close(st);
     }
     if (!s) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
         return NULL;
     }
     for (int i = 0; i < ASSUME_COUNT; i++)

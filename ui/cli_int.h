@@ -36,7 +36,14 @@ int cmd_export(CliOptions *o);
 int cmd_rm(CliOptions *o);
 int cmd_analyze(CliOptions *o);
 
-/* Prints "breakout: MESSAGE" on stderr. */
+/* Prints an error line handed back by a module (which names its file and place) on stderr,
+ * made safe for the terminal; frees it. */
+void cli_report(char *err);
+
+/* Prints MESSAGE (no prefix) on stderr, made safe for the terminal: progress and notes. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "breakout: MESSAGE" on stderr, made safe for the terminal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a usage error and the hint to --help; returns EXIT_BAD. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -58,8 +58,7 @@ int cmd_analyze(CliOptions *o)
         }
         char *err = NULL;
         if (!file_write_atomic(o->output, buf, len, &err)) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
+            cli_report(err);
             status = EXIT_BAD;
         }
         free(buf);

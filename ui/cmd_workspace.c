@@ -18,8 +18,7 @@ int cmd_list(CliOptions *o)
     size_t n = 0;
     char *err = NULL;
     if (!store_list(st, &e, &n, &err)) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
         store_close(st);
         return EXIT_BAD;
     }
@@ -31,64 +30,105 @@ int cmd_list(CliOptions *o)
         free(name);
     }
     if (n == 0)
-        fprintf(stderr,
-                "breakout: the workspace %s has no scenarios; add one with "
-                "'breakout import FILE'\n",
-                store_path(st));
+        cli_error("the workspace %s has no scenarios; add one with 'breakout import FILE'",
+                  store_path(st));
     store_entries_free(e, n);
     store_close(st);
     return EXIT_DONE;
+}
+
+/* Refuses, naming the file, a scenario whose name is taken by different content (unless
+ * --replace): store_save_many would refuse it too, but could not say which file it was. */
+static bool check_conflicts(Store *st, const CliOptions *o, Scenario **list, const bool *skip)
+{
+    for (size_t i = 0; i < o->n_args; i++) {
+        if (skip[i] || o->replace)
+            continue;
+        char *err = NULL;
+        Scenario *old = store_load(st, list[i]->name, &err);
+        free(err);
+        if (!old)
+            continue;
+        char *a = scenario_to_json(old), *b = scenario_to_json(list[i]);
+        bool differs = strcmp(a, b) != 0;
+        free(a);
+        free(b);
+        scenario_free(old);
+        if (differs) {
+            char *name = utf8_sanitize(list[i]->name);
+            cli_report(xasprintf("%s: a different scenario named \"%s\" is already in the "
+                                 "workspace (use --replace to overwrite it)",
+                                 o->args[i], name));
+            free(name);
+            return false;
+        }
+    }
+    return true;
 }
 
 int cmd_import(CliOptions *o)
 {
     if (!o->n_args) return cli_usage_error("import needs at least one FILE");
     Scenario **list = xcalloc(o->n_args, sizeof *list);
+    bool *skip = xcalloc(o->n_args, sizeof *skip); /* the same scenario given twice */
     int status = EXIT_DONE;
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++) {
         char *err = NULL;
         list[i] = scenario_load_file(o->args[i], &err);
         if (!list[i]) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
+            cli_report(err);
             status = EXIT_BAD;
         }
     }
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++)
-        for (size_t k = 0; k < i && status == EXIT_DONE; k++)
-            if (strcmp(list[i]->name, list[k]->name) == 0) {
+        for (size_t k = 0; k < i && status == EXIT_DONE && !skip[i]; k++) {
+            if (skip[k] || strcmp(list[i]->name, list[k]->name) != 0)
+                continue;
+            char *a = scenario_to_json(list[i]), *b = scenario_to_json(list[k]);
+            if (strcmp(a, b) == 0) {
+                skip[i] = true;
+            } else {
                 char *name = utf8_sanitize(list[i]->name);
-                cli_error("%s and %s both hold a scenario named \"%s\"", o->args[k], o->args[i],
-                          name);
+                cli_error("%s and %s hold different scenarios named \"%s\"", o->args[k],
+                          o->args[i], name);
                 free(name);
                 status = EXIT_BAD;
             }
+            free(a);
+            free(b);
+        }
     Store *st = status == EXIT_DONE ? cli_open_store(o) : NULL;
-    if (status == EXIT_DONE && !st) status = EXIT_BAD;
-    if (st) {
+    if (status == EXIT_DONE && (!st || !check_conflicts(st, o, list, skip))) status = EXIT_BAD;
+    if (st && status == EXIT_DONE) {
+        Scenario **unique = xcalloc(o->n_args, sizeof *unique);
+        size_t n = 0;
+        for (size_t i = 0; i < o->n_args; i++)
+            if (!skip[i]) unique[n++] = list[i];
         StoreSaveResult *res = xcalloc(o->n_args, sizeof *res);
         char *err = NULL;
-        if (!store_save_many(st, list, o->n_args, o->replace, res, &err)) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
+        if (!store_save_many(st, unique, n, o->replace, res, &err)) {
+            cli_report(err);
             status = EXIT_BAD;
         } else {
-            for (size_t i = 0; i < o->n_args; i++) {
+            for (size_t i = 0, k = 0; i < o->n_args; i++) {
+                StoreSaveResult r = skip[i] ? STORE_UNCHANGED : res[k++];
                 char *name = utf8_sanitize(list[i]->name);
-                fprintf(stderr, "%s \"%s\" from %s\n",
-                        res[i] == STORE_ADDED      ? "imported"
-                        : res[i] == STORE_REPLACED ? "replaced"
-                                                   : "unchanged",
-                        name, o->args[i]);
+                cli_note("%s \"%s\" from %s",
+                         r == STORE_ADDED      ? "imported"
+                         : r == STORE_REPLACED ? "replaced"
+                                               : "unchanged",
+                         name, o->args[i]);
                 free(name);
             }
         }
         free(res);
-        store_close(st);
+        free(unique);
     }
+    store_close(st);
     for (size_t i = 0; i < o->n_args; i++)
         scenario_free(list[i]);
     free(list);
+    free(skip);
     return status;
 }
 
@@ -101,8 +141,7 @@ int cmd_export(CliOptions *o)
     Scenario *s = store_load(st, o->args[0], &err);
     store_close(st);
     if (!s) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
         return EXIT_BAD;
     }
     char *json = scenario_to_json(s);
@@ -110,8 +149,7 @@ int cmd_export(CliOptions *o)
     bool ok = file_write_atomic(o->output ? o->output : "-", json, strlen(json), &err);
     free(json);
     if (!ok) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
         return EXIT_BAD;
     }
     return EXIT_DONE;
@@ -126,8 +164,7 @@ int cmd_rm(CliOptions *o)
     bool ok = store_remove(st, o->args[0], &err);
     store_close(st);
     if (!ok) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        cli_report(err);
         return EXIT_BAD;
     }
     return EXIT_DONE;

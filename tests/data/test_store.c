@@ -3,12 +3,14 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -627,6 +629,44 @@ Test(store, a_busy_workspace_says_so)
     free(path);
 }
 
+Test(store, a_save_that_runs_out_of_space_changes_nothing)
+{
+    Store *st;
+    char *path = new_workspace("ws.db", &st);
+    store_close(st);
+    char *before = child_counts(path);
+    /* files may not grow past 256 KiB from here on (this test runs in its own process) */
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old, small;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 256 * 1024;
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+
+    st = open_ok(path, false);
+    Scenario *big = small_scenario("Too big", 20000);
+    char *err = NULL;
+    cr_assert_not(store_save(st, big, false, NULL, &err));
+    char *want = xasprintf("%s: cannot save scenario \"Too big\": ", path);
+    cr_assert(strncmp(err, want, strlen(want)) == 0, "%s", err);
+    free(want);
+    free(err);
+    cr_assert_not(listed(st, "Too big"));
+    store_close(st);
+
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+    char *after = child_counts(path);
+    cr_assert_str_eq(after, before);
+    assert_query(path, "PRAGMA integrity_check", "ok\n");
+    st = open_ok(path, false);
+    save_ok(st, big, false, STORE_ADDED); /* with room, the same save works */
+    store_close(st);
+    free(before);
+    free(after);
+    scenario_free(big);
+    free(path);
+}
+
 /* ---- Creating and seeding ---- */
 
 Test(store, a_new_workspace_holds_the_bundled_scenarios)
@@ -914,7 +954,7 @@ static Scenario *fixture_linux(void)
 static char *fixture_copy(void)
 {
     char *path = in_dir("workspace-v1.db");
-    copy_file("tests/fixtures/workspace-v1.db", path);
+    copy_file(SOURCE_DIR "/tests/fixtures/workspace-v1.db", path);
     cr_assert_eq(db_int(path, "PRAGMA user_version"), 1, "the fixture is at version 1");
     return path;
 }
