@@ -37,6 +37,7 @@ static const char usage_text[] =
     "  -o, --output FILE          write to FILE instead of stdout (written atomically)\n"
     "  --check                    analyze: exit 1 if a start reaches a host or another tenant\n"
     "  --max-paths N              analyze: list at most N paths (default 1000, 0 for all)\n"
+    "  --no-plan                  analyze: skip the fix plan (faster on large fleets)\n"
     "  --assume NAME=true|false   override an assumption (kernel_exploit,\n"
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
@@ -177,7 +178,7 @@ static const struct {
     {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
 };
 
-enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE };
+enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN };
 
 int cli_main(int argc, char **argv)
 {
@@ -190,6 +191,7 @@ int cli_main(int argc, char **argv)
         {"assume", required_argument, NULL, OPT_ASSUME},
         {"catalog", required_argument, NULL, OPT_CATALOG},
         {"replace", no_argument, NULL, OPT_REPLACE},
+        {"no-plan", no_argument, NULL, OPT_NO_PLAN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -206,6 +208,7 @@ int cli_main(int argc, char **argv)
         case 'o': o.output = optarg; break;
         case OPT_CHECK: o.check = true; break;
         case OPT_REPLACE: o.replace = true; break;
+        case OPT_NO_PLAN: o.no_plan = true; break;
         case OPT_MAX_PATHS: {
             char *end;
             errno = 0;

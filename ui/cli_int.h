@@ -21,6 +21,7 @@ typedef struct {
     const char *format;                 /* --format */
     const char *output;                 /* -o */
     bool check;                         /* --check */
+    bool no_plan;                       /* --no-plan: skip the fix plan */
     long max_paths;                     /* --max-paths, default 1000 */
     const char *catalogs[CLI_MAX_LIST]; /* --catalog FILE, in order */
     size_t n_catalogs;

@@ -27,10 +27,11 @@ int cmd_analyze(CliOptions *o)
         catalog_free(cat);
         return EXIT_BAD;
     }
-    EngineOptions eo = {.max_paths = 0}; /* the fix plan needs every path */
+    /* the fix plan needs every path; without it, keep only those shown */
+    EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0};
     Analysis *a = engine_analyze(s, cat, &eo);
     Findings *findings = findings_compute(a);
-    FixPlan *plan = fixplan_compute(s, cat, a);
+    FixPlan *plan = o->no_plan ? NULL : fixplan_compute(s, cat, a);
     Report r = {
         .analysis = a, .findings = findings, .plan = plan, .max_paths = (size_t)o->max_paths};
 
