@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -276,21 +277,23 @@ typedef struct {
 /* Reasons a clause fails, kept with a priority so that the most telling one is named:
  * a missing mount or a different isolation says more than the account's level. */
 typedef struct {
+    bool want; /* format reasons at all (only when explaining; edges need just the count) */
     int failed;
     int best_rank;
     char *best;
 } Failures;
 
-static void failure(Failures *f, int rank, char *reason)
+__attribute__((format(printf, 3, 4))) static void failure(Failures *f, int rank, const char *fmt,
+                                                          ...)
 {
     f->failed++;
-    if (!f->best || rank < f->best_rank) {
-        free(f->best);
-        f->best = reason;
-        f->best_rank = rank;
-    } else {
-        free(reason);
-    }
+    if (!f->want || (f->best && rank >= f->best_rank)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    free(f->best);
+    f->best = xvasprintf(fmt, ap);
+    f->best_rank = rank;
+    va_end(ap);
 }
 
 enum { RANK_OS, RANK_ISOLATION, RANK_MOUNT, RANK_FLAGS, RANK_ASSUME, RANK_SSH, RANK_LEVEL };
@@ -309,61 +312,54 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
     const Workload *wl = host ? NULL : &s->workloads[owner];
     size_t h = host ? owner : x->a->host_of[owner];
     const Host *hs = &s->hosts[h];
-    Failures f = {0};
+    Failures f = {.want = reason != NULL};
 
     if (!(c->from & level_bit(level, host))) {
         if (host)
-            failure(&f, RANK_LEVEL,
-                    xasprintf("the attacker is not %s on the host",
-                              level == LEVEL_ADMIN ? "a user" : "admin"));
+            failure(&f, RANK_LEVEL, "the attacker is not %s on the host",
+                    level == LEVEL_ADMIN ? "a user" : "admin");
         else if (level == LEVEL_USER && (c->from & FROM_WORKLOAD_ADMIN))
-            failure(&f, RANK_LEVEL, xstrdup("account is user (needs admin)"));
+            failure(&f, RANK_LEVEL, "account is user (needs admin)");
         else if (level == LEVEL_ADMIN && (c->from & FROM_WORKLOAD_USER))
-            failure(&f, RANK_LEVEL, xstrdup("account is admin (needs user)"));
+            failure(&f, RANK_LEVEL, "account is admin (needs user)");
         else
-            failure(&f, RANK_LEVEL,
-                    xasprintf("needs %s", (c->from & FROM_VM) ? "the utility VM or sandbox"
-                                                              : "another attacker state"));
+            failure(&f, RANK_LEVEL, "needs %s",
+                    (c->from & FROM_VM) ? "the utility VM or sandbox" : "another attacker state");
     }
     if (c->os && !(c->os & (1u << hs->os))) {
-        char *want = mask_list(c->os, os_name_i);
-        failure(&f, RANK_OS, xasprintf("host %s is %s (needs %s)", hs->id, os_name(hs->os), want));
+        char *want = f.want ? mask_list(c->os, os_name_i) : NULL;
+        failure(&f, RANK_OS, "host %s is %s (needs %s)", hs->id, os_name(hs->os), want);
         free(want);
     }
     for (int i = 0; i < ASSUME_COUNT; i++)
         if ((c->assume & (1u << i)) && !s->assume[i])
-            failure(&f, RANK_ASSUME,
-                    xasprintf("assumption %s is false", assumption_name((Assumption)i)));
+            failure(&f, RANK_ASSUME, "assumption %s is false", assumption_name((Assumption)i));
     if (wl) {
         if (c->isolation && !(c->isolation & (1u << wl->isolation))) {
-            char *want = mask_list(c->isolation, iso_name_i);
-            failure(&f, RANK_ISOLATION,
-                    xasprintf("isolation is %s (needs %s)", isolation_name(wl->isolation), want));
+            char *want = f.want ? mask_list(c->isolation, iso_name_i) : NULL;
+            failure(&f, RANK_ISOLATION, "isolation is %s (needs %s)", isolation_name(wl->isolation),
+                    want);
             free(want);
         }
         if (c->privileged >= 0 && wl->privileged != (c->privileged == 1))
-            failure(
-                &f, RANK_FLAGS,
-                xstrdup(wl->privileged ? "workload is privileged" : "workload is not privileged"));
+            failure(&f, RANK_FLAGS, "workload is %sprivileged", wl->privileged ? "" : "not ");
         for (unsigned bit = 1; bit <= HOSTNS_IPC; bit <<= 1)
             if ((c->host_ns & bit) && !(wl->host_namespaces & bit))
-                failure(&f, RANK_FLAGS, xasprintf("%s is false", hostns_name(bit)));
+                failure(&f, RANK_FLAGS, "%s is false", hostns_name(bit));
         for (size_t i = 0; i < c->capabilities.n; i++)
             if (!strlist_has(&wl->capabilities, c->capabilities.items[i]))
-                failure(&f, RANK_FLAGS,
-                        xasprintf("capability %s not added", c->capabilities.items[i]));
+                failure(&f, RANK_FLAGS, "capability %s not added", c->capabilities.items[i]);
         if (c->any_capability.n) {
             bool any = false;
             for (size_t i = 0; i < c->any_capability.n && !any; i++)
                 any = strlist_has(&wl->capabilities, c->any_capability.items[i]);
             if (!any)
-                failure(&f, RANK_FLAGS,
-                        xasprintf("none of the capabilities %s%s added", c->any_capability.items[0],
-                                  c->any_capability.n > 1 ? ", ..." : ""));
+                failure(&f, RANK_FLAGS, "none of the capabilities %s%s added",
+                        c->any_capability.items[0], c->any_capability.n > 1 ? ", ..." : "");
         }
     } else if (c->isolation || c->privileged >= 0 || c->host_ns || c->capabilities.n ||
                c->any_capability.n || c->mount.need != MOUNT_NONE) {
-        failure(&f, RANK_LEVEL, xstrdup("needs a workload"));
+        failure(&f, RANK_LEVEL, "needs a workload");
     }
 
     /* The mount condition: the mounts (and key files) it matches. */
@@ -374,7 +370,7 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
         bool writable_need = c->mount.need == MOUNT_WRITABLE;
         bool any_match = false, any_rw = false, writer = can_write(wl, hs->os, level);
         if (c->mount.key_files && !hs->ssh)
-            failure(&f, RANK_SSH, xasprintf("host %s has no SSH server", hs->id));
+            failure(&f, RANK_SSH, "host %s has no SSH server", hs->id);
         for (size_t m = 0; m < wl->n_mounts; m++) {
             const char *mp = x->mount_paths[owner][m];
             size_t n_targets = c->mount.key_files ? x->n_keys[h] : 1;
@@ -394,18 +390,17 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
         }
         if (!n_uses) {
             if (!wl->n_mounts)
-                failure(&f, RANK_MOUNT, xstrdup("the workload mounts nothing from the host"));
+                failure(&f, RANK_MOUNT, "the workload mounts nothing from the host");
             else if (!any_match)
-                failure(&f, RANK_MOUNT,
-                        xasprintf("no mount covers %s", c->mount.key_files
-                                                            ? "a host user's SSH key file"
-                                                            : "a path this technique needs"));
+                failure(&f, RANK_MOUNT, "no mount covers %s",
+                        c->mount.key_files ? "a host user's SSH key file"
+                                           : "a path this technique needs");
             else if (!any_rw)
-                failure(&f, RANK_MOUNT, xstrdup("the mount is read-only"));
+                failure(&f, RANK_MOUNT, "the mount is read-only");
             else
                 failure(&f, RANK_LEVEL,
-                        xasprintf("account is user and %s isolation checks host file permissions",
-                                  isolation_name(wl->isolation)));
+                        "account is user and %s isolation checks host file permissions",
+                        isolation_name(wl->isolation));
         }
     } else if (f.failed == 0 && emit) {
         emit(x, t, k, host, owner, level, -1, -2, false);
@@ -970,27 +965,18 @@ static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
                 if (!from_held &&
                     !(level == (wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER)))
                     continue;
-                char *why = NULL;
-                int failed = clause_eval(x, t, k, false, b->workload, (Level)level, NULL, &why);
-                if (failed == 0 && cl->effect == EFFECT_VM) {
-                    contained = true;
-                    free(why);
-                    continue;
-                }
+                /* count first; format the reason only for a new best clause */
+                int failed = clause_eval(x, t, k, false, b->workload, (Level)level, NULL, NULL);
                 if (failed == 0) {
-                    free(why);
-                    continue; /* applies but leads nowhere new (e.g. no other workload) */
+                    contained |= cl->effect == EFFECT_VM;
+                    continue; /* applies: contained, or leads nowhere new */
                 }
-                if (cl->os && !(cl->os & (1u << x->s->hosts[x->a->host_of[b->workload]].os))) {
-                    free(why); /* for another OS: not worth explaining */
-                    continue;
-                }
+                if (cl->os && !(cl->os & (1u << x->s->hosts[x->a->host_of[b->workload]].os)))
+                    continue; /* for another OS: not worth explaining */
                 if (failed < best_failed) {
                     free(best);
-                    best = why;
+                    clause_eval(x, t, k, false, b->workload, (Level)level, NULL, &best);
                     best_failed = failed;
-                } else {
-                    free(why);
                 }
             }
         }
