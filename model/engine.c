@@ -605,14 +605,20 @@ static int seq_compare(const Analysis *a, const Search *sr, uint32_t ex, uint32_
     return (nx > 0) - (ny > 0);
 }
 
+static bool is_local(const Analysis *a, uint32_t state, size_t w)
+{
+    return !state_is_host(a, state) && state_owner(a, state) == w;
+}
+
 static void search_visit(Search *sr, uint32_t v)
 {
     xgrow((void **)&sr->visited, &sr->cap_visited, sr->n_visited + 1, sizeof *sr->visited);
     sr->visited[sr->n_visited++] = v;
 }
 
-/* Lowest-effort search from one state; afterwards sr->visited lists every reached state. */
-static void search_run(const Analysis *a, Search *sr, uint32_t start)
+/* Lowest-effort search from start. With local >= 0, only the states of workload `local` are
+ * expanded: the others (portals) are reached, with their best prefix, but not left. */
+static void search_run(const Analysis *a, Search *sr, uint32_t start, long local)
 {
     sr->gen++;
     sr->n_visited = 0;
@@ -639,7 +645,7 @@ static void search_run(const Analysis *a, Search *sr, uint32_t start)
                 sr->steps[v] = st;
                 sr->parent[v] = (uint32_t)i;
                 search_visit(sr, v);
-                heap_push(sr, v);
+                if (local < 0 || is_local(a, v, (size_t)local)) heap_push(sr, v);
                 continue;
             }
             if (sr->done[v]) continue;
@@ -647,7 +653,7 @@ static void search_run(const Analysis *a, Search *sr, uint32_t start)
                 sr->effort[v] = eff;
                 sr->steps[v] = st;
                 sr->parent[v] = (uint32_t)i;
-                heap_push(sr, v);
+                if (local < 0 || is_local(a, v, (size_t)local)) heap_push(sr, v);
             } else if (eff == sr->effort[v] && st == sr->steps[v] &&
                        seq_compare(a, sr, (uint32_t)i, sr->parent[v]) < 0) {
                 sr->parent[v] = (uint32_t)i;
@@ -729,23 +735,6 @@ static const Analysis *sort_analysis; /* qsort context, set around the call */
 static int path_qsort(const void *x, const void *y)
 {
     return path_compare(sort_analysis, x, y);
-}
-
-static Path make_path(const Analysis *a, const Search *sr, size_t start, TargetKind kind,
-                      size_t target, uint32_t state, bool with_steps)
-{
-    Path p = {.start = start,
-              .kind = kind,
-              .target = target,
-              .effort = sr->effort[state],
-              .n_steps = (size_t)sr->steps[state]};
-    if (!with_steps) return p;
-    p.steps = xcalloc(p.n_steps ? p.n_steps : 1, sizeof *p.steps);
-    size_t i = p.n_steps;
-    for (uint32_t e = sr->parent[state]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
-        p.steps[--i] = e;
-    assert(i == 0);
-    return p;
 }
 
 /* Is the path to state x better than the path to state y (both reached)? */
@@ -831,69 +820,261 @@ static int exposure_cmp(const void *x, const void *y)
     return c ? c : strcmp(s->tenants[p->to].id, s->tenants[q->to].id);
 }
 
+/* ---- portals ----------------------------------------------------------------------------
+ * A start's search stays inside its own workload; the first state outside it (a host state,
+ * usually) is a portal. What lies beyond a portal is the same for every start that reaches
+ * it, so each portal is searched once and its best path to every host and tenant kept. The
+ * best path from a start is then a best local prefix to some portal followed by that
+ * portal's best suffix: with positive efforts and lexicographic ties this is exactly the
+ * path a search from the start would find. */
+
+typedef struct {
+    uint8_t kind; /* TargetKind */
+    uint32_t idx; /* host or tenant index */
+    uint32_t state;
+    int effort, steps;
+    uint8_t n_hosts; /* hosts the suffix goes through (the first few), for exposure */
+    uint32_t hosts[4];
+} PortalTarget;
+
+typedef struct {
+    PortalTarget *targets;
+    size_t n_targets;
+    uint32_t *states; /* visited states, sorted, with their parent edges */
+    uint32_t *parents;
+    size_t n;
+} Portal;
+
+typedef struct {
+    Portal *items;
+    size_t n, cap;
+    int32_t *of_state; /* portal index per state, -1 when not computed */
+} Portals;
+
+static int u32_cmp(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The parent edge of state v in portal p's search (UINT32_MAX at the portal itself). */
+static uint32_t portal_parent(const Portal *p, uint32_t v)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->states[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    assert(lo < p->n && p->states[lo] == v);
+    return p->parents[lo];
+}
+
+/* Searches from portal state v once; marks what it reaches as attacked or compromised. */
+static const Portal *portal_get(Ctx *x, Portals *ps, Search *sp, uint32_t v, bool *attacked)
+{
+    Analysis *a = x->a;
+    const Scenario *s = x->s;
+    if (ps->of_state[v] >= 0) return &ps->items[ps->of_state[v]];
+    search_run(a, sp, v, -1);
+    xgrow((void **)&ps->items, &ps->cap, ps->n + 1, sizeof *ps->items);
+    ps->of_state[v] = (int32_t)ps->n;
+    Portal *p = &ps->items[ps->n++];
+    memset(p, 0, sizeof *p);
+    p->n = sp->n_visited;
+    p->states = xmalloc(p->n * sizeof *p->states);
+    p->parents = xmalloc(p->n * sizeof *p->parents);
+    memcpy(p->states, sp->visited, p->n * sizeof *p->states);
+    xqsort(p->states, p->n, sizeof *p->states, u32_cmp);
+    for (size_t i = 0; i < p->n; i++)
+        p->parents[i] = sp->parent[p->states[i]];
+
+    /* best state per host and per tenant, in the order first reached */
+    uint32_t *best = xmalloc((s->n_hosts + s->n_tenants + 1) * sizeof *best);
+    for (size_t i = 0; i < s->n_hosts + s->n_tenants; i++)
+        best[i] = UINT32_MAX;
+    size_t *touched = xmalloc((s->n_hosts + s->n_tenants + 1) * sizeof *touched), nt = 0;
+    for (size_t i = 0; i < sp->n_visited; i++) {
+        uint32_t st = sp->visited[i];
+        size_t owner = state_owner(a, st);
+        size_t slot;
+        if (state_is_host(a, st)) {
+            slot = owner;
+            a->host_compromised[owner] = true;
+        } else {
+            attacked[owner] = true;
+            slot = s->n_hosts + a->tenant_of[owner];
+        }
+        if (best[slot] == UINT32_MAX) touched[nt++] = slot;
+        if (best[slot] == UINT32_MAX || reach_better(a, sp, st, best[slot])) best[slot] = st;
+    }
+    p->targets = xcalloc(nt + 1, sizeof *p->targets);
+    for (size_t i = 0; i < nt; i++) {
+        size_t slot = touched[i];
+        uint32_t st = best[slot];
+        p->targets[p->n_targets++] = (PortalTarget){
+            .kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT,
+            .idx = (uint32_t)(slot < s->n_hosts ? slot : slot - s->n_hosts),
+            .state = st,
+            .effort = sp->effort[st],
+            .steps = sp->steps[st],
+        };
+        PortalTarget *pt = &p->targets[p->n_targets - 1];
+        for (uint32_t e = sp->parent[st]; e != UINT32_MAX; e = sp->parent[a->edges[e].from]) {
+            uint32_t to = a->edges[e].to;
+            if (!state_is_host(a, to) || pt->n_hosts == 4) continue;
+            uint32_t h = (uint32_t)state_owner(a, to);
+            bool seen = false;
+            for (uint8_t k = 0; k < pt->n_hosts; k++)
+                seen |= pt->hosts[k] == h;
+            if (!seen) pt->hosts[pt->n_hosts++] = h;
+        }
+    }
+    free(best);
+    free(touched);
+    return p;
+}
+
+static void portals_done(Portals *ps)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        free(ps->items[i].targets);
+        free(ps->items[i].states);
+        free(ps->items[i].parents);
+    }
+    free(ps->items);
+    free(ps->of_state);
+}
+
+/* A candidate path: the local prefix to portal state `via`, then the portal's suffix. */
+typedef struct {
+    uint32_t via;
+    const Portal *portal;
+    const PortalTarget *target;
+    int effort, steps;
+} Candidate;
+
+/* Writes the candidate's edges, first step first, into out (room for c->steps). */
+static void candidate_edges(const Analysis *a, const Search *sr, const Candidate *c, uint32_t *out)
+{
+    size_t n_prefix = (size_t)sr->steps[c->via], i = n_prefix;
+    for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
+        out[--i] = e;
+    size_t k = (size_t)c->steps;
+    for (uint32_t e = portal_parent(c->portal, c->target->state); e != UINT32_MAX;
+         e = portal_parent(c->portal, a->edges[e].from))
+        out[--k] = e;
+    assert(i == 0 && k == n_prefix);
+}
+
+/* Orders equal-effort, equal-length candidates by their steps, as seq_compare does. */
+static int candidate_compare(const Analysis *a, const Search *sr, const Candidate *x,
+                             const Candidate *y)
+{
+    if (x->effort != y->effort) return x->effort < y->effort ? -1 : 1;
+    if (x->steps != y->steps) return x->steps < y->steps ? -1 : 1;
+    uint32_t *ex = xmalloc(((size_t)x->steps + 1) * 2 * sizeof *ex), *ey = ex + x->steps + 1;
+    candidate_edges(a, sr, x, ex);
+    candidate_edges(a, sr, y, ey);
+    int c = 0;
+    for (int i = 0; i < x->steps && !c; i++) {
+        const Edge *p = &a->edges[ex[i]], *q = &a->edges[ey[i]];
+        c = strcmp(a->catalog->techniques[p->technique].id,
+                   a->catalog->techniques[q->technique].id);
+        if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
+        if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
+    }
+    free(ex);
+    return c;
+}
+
+static Path candidate_path(const Analysis *a, const Search *sr, size_t start, TargetKind kind,
+                           size_t target, const Candidate *c, bool with_steps)
+{
+    Path p = {.start = start,
+              .kind = kind,
+              .target = target,
+              .effort = c->effort,
+              .n_steps = (size_t)c->steps};
+    if (with_steps) {
+        p.steps = xcalloc(p.n_steps ? p.n_steps : 1, sizeof *p.steps);
+        candidate_edges(a, sr, c, p.steps);
+    }
+    return p;
+}
+
 /* Walks from every start, recording reached hosts and tenants, exposure and paths. */
-static void walk(Ctx *x, Search *sr, bool *attacked, const EngineOptions *opt)
+static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOptions *opt)
 {
     Analysis *a = x->a;
     const Scenario *s = x->s;
     PathSet ps = {.a = a, .max = opt ? opt->max_paths : 1000};
     ExposureMap em = {0};
-    /* Per start: the best state reaching each host and tenant, reset through lists. */
-    uint32_t *best_host = xmalloc(s->n_hosts * sizeof *best_host + 1);
-    uint32_t *best_tenant = xmalloc(s->n_tenants * sizeof *best_tenant + 1);
-    for (size_t i = 0; i < s->n_hosts; i++)
-        best_host[i] = UINT32_MAX;
-    for (size_t i = 0; i < s->n_tenants; i++)
-        best_tenant[i] = UINT32_MAX;
-    size_t *touched_hosts = xmalloc(s->n_hosts * sizeof(size_t) + 1);
-    size_t *touched_tenants = xmalloc(s->n_tenants * sizeof(size_t) + 1);
+    Portals portals = {0};
+    portals.of_state = xmalloc((a->n_states + 1) * sizeof *portals.of_state);
+    for (size_t i = 0; i <= a->n_states; i++)
+        portals.of_state[i] = -1;
+    /* per start: the best candidate per host and per tenant, reset through a touched list */
+    size_t n_slots = s->n_hosts + s->n_tenants;
+    Candidate *best = xcalloc(n_slots + 1, sizeof *best);
+    bool *has = xcalloc(n_slots + 1, sizeof *has);
+    size_t *touched = xmalloc((n_slots + 1) * sizeof *touched);
 
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (!a->is_start[w]) continue;
         const Workload *wl = &s->workloads[w];
         uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
-        search_run(a, sr, start);
-        size_t own = a->tenant_of[w], nth = 0, ntt = 0;
+        search_run(a, sr, start, (long)w);
+        size_t own = a->tenant_of[w], nt = 0;
         for (size_t i = 0; i < sr->n_visited; i++) {
             uint32_t v = sr->visited[i];
-            size_t owner = state_owner(a, v);
-            if (state_is_host(a, v)) {
-                if (best_host[owner] == UINT32_MAX) touched_hosts[nth++] = owner;
-                if (best_host[owner] == UINT32_MAX || reach_better(a, sr, v, best_host[owner]))
-                    best_host[owner] = v;
+            if (is_local(a, v, w)) {
+                attacked[w] = true;
                 continue;
             }
-            attacked[owner] = true;
-            size_t t = a->tenant_of[owner];
-            if (t == own) continue;
-            if (best_tenant[t] == UINT32_MAX) touched_tenants[ntt++] = t;
-            if (best_tenant[t] == UINT32_MAX || reach_better(a, sr, v, best_tenant[t]))
-                best_tenant[t] = v;
+            const Portal *p = portal_get(x, &portals, sp, v, attacked);
+            for (size_t k = 0; k < p->n_targets; k++) {
+                const PortalTarget *t = &p->targets[k];
+                if (t->kind == TARGET_TENANT && t->idx == own) continue;
+                size_t slot = t->kind == TARGET_HOST ? t->idx : s->n_hosts + t->idx;
+                Candidate c = {v, p, t, sr->effort[v] + t->effort, sr->steps[v] + t->steps};
+                if (!has[slot]) {
+                    has[slot] = true;
+                    touched[nt++] = slot;
+                    best[slot] = c;
+                } else if (candidate_compare(a, sr, &c, &best[slot]) < 0) {
+                    best[slot] = c;
+                }
+            }
         }
-        for (size_t i = 0; i < nth; i++) {
-            size_t h = touched_hosts[i];
-            a->host_compromised[h] = true;
-            Path p = make_path(a, sr, w, TARGET_HOST, h, best_host[h], false);
+        for (size_t i = 0; i < nt; i++) {
+            size_t slot = touched[i];
+            const Candidate *c = &best[slot];
+            has[slot] = false;
+            TargetKind kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT;
+            size_t target = kind == TARGET_HOST ? slot : slot - s->n_hosts;
+            if (kind == TARGET_TENANT) {
+                a->tenant_exposed[target] = true;
+                size_t e_slot = exposure_slot(&em, s->n_tenants, own, target);
+                for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX;
+                     e = sr->parent[a->edges[e].from])
+                    if (state_is_host(a, a->edges[e].to))
+                        hostset_add(&em.hosts[e_slot], state_owner(a, a->edges[e].to));
+                for (uint8_t k = 0; k < c->target->n_hosts; k++)
+                    hostset_add(&em.hosts[e_slot], c->target->hosts[k]);
+            }
+            Path p = candidate_path(a, sr, w, kind, target, c, false);
             a->paths_total++;
             if (pathset_wants(&ps, &p))
-                pathset_add(&ps, make_path(a, sr, w, TARGET_HOST, h, best_host[h], true));
-            best_host[h] = UINT32_MAX;
-        }
-        for (size_t i = 0; i < ntt; i++) {
-            size_t t = touched_tenants[i];
-            uint32_t v = best_tenant[t];
-            a->tenant_exposed[t] = true;
-            size_t slot = exposure_slot(&em, s->n_tenants, own, t);
-            for (uint32_t e = sr->parent[v]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
-                if (state_is_host(a, a->edges[e].to))
-                    hostset_add(&em.hosts[slot], state_owner(a, a->edges[e].to));
-            Path p = make_path(a, sr, w, TARGET_TENANT, t, v, false);
-            a->paths_total++;
-            if (pathset_wants(&ps, &p))
-                pathset_add(&ps, make_path(a, sr, w, TARGET_TENANT, t, v, true));
-            best_tenant[t] = UINT32_MAX;
+                pathset_add(&ps, candidate_path(a, sr, w, kind, target, c, true));
         }
     }
+    portals_done(&portals);
+    free(best);
+    free(has);
+    free(touched);
 
     sort_analysis = a;
     xqsort(ps.items, ps.n, sizeof *ps.items, path_qsort);
@@ -911,10 +1092,6 @@ static void walk(Ctx *x, Search *sr, bool *attacked, const EngineOptions *opt)
     free(em.keys);
     free(em.index);
     free(em.hosts);
-    free(best_host);
-    free(best_tenant);
-    free(touched_hosts);
-    free(touched_tenants);
 }
 
 /* ---- boundaries -------------------------------------------------------------------------- */
@@ -1054,43 +1231,47 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked)
     }
 }
 
+enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 };
+
+/* Records, for every mount, what the catalog's mount rules could do with it. */
+static void judge_mounts(Ctx *x)
+{
+    Analysis *a = x->a;
+    const Scenario *s = x->s;
+    a->mount_first = xcalloc(s->n_workloads + 1, sizeof *a->mount_first);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        a->mount_first[w + 1] = a->mount_first[w] + s->workloads[w].n_mounts;
+    a->mount_risk = xcalloc(a->mount_first[s->n_workloads] + 1, sizeof *a->mount_risk);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        size_t h = a->host_of[w];
+        Os os = s->hosts[h].os;
+        for (size_t m = 0; m < s->workloads[w].n_mounts; m++) {
+            const char *mp = x->mount_paths[w][m];
+            uint8_t risk = 0;
+            for (size_t u = 0; u < x->n_keys[h] && !risk; u++)
+                if (hostpath_covers(mp, x->keys[h][u].key_file)) risk = RISK_KEY;
+            for (size_t t = 0; t < x->c->n; t++) {
+                const Technique *tq = &x->c->techniques[t];
+                for (size_t k = 0; k < tq->n_clauses; k++) {
+                    const Clause *c = &tq->clauses[k];
+                    if (c->mount.need == MOUNT_NONE || (c->os && !(c->os & (1u << os)))) continue;
+                    bool match = (c->mount.key_files && (risk & RISK_KEY)) ||
+                                 path_matches(mp, &x->paths[t][k], os);
+                    if (match) risk |= c->mount.need == MOUNT_WRITABLE ? RISK_WRITABLE : RISK_ANY;
+                }
+            }
+            a->mount_risk[a->mount_first[w] + m] = risk;
+        }
+    }
+}
+
 void engine_mount_risk(const Analysis *a, size_t w, size_t m, bool *key_file, bool *writable_risk,
                        bool *any_risk)
 {
-    const Scenario *s = a->scenario;
-    const Host *h = &s->hosts[a->host_of[w]];
-    char *mp = hostpath_normalize(s->workloads[w].mounts[m].host_path, h->os);
-    *key_file = *writable_risk = *any_risk = false;
-    const char *implicit = h->os == OS_WINDOWS ? "Administrator" : "root";
-    for (size_t u = 0; u <= h->n_users && !*key_file; u++) {
-        char *k = u < h->n_users ? hostpath_key_file(h->os, h->users[u].name, h->users[u].admin)
-                                 : hostpath_key_file(h->os, implicit, true);
-        *key_file = hostpath_covers(mp, k);
-        free(k);
-    }
-    for (size_t t = 0; t < a->catalog->n; t++) {
-        const Technique *tq = &a->catalog->techniques[t];
-        for (size_t k = 0; k < tq->n_clauses; k++) {
-            const Clause *c = &tq->clauses[k];
-            if (c->mount.need == MOUNT_NONE || (c->os && !(c->os & (1u << h->os)))) continue;
-            bool match = c->mount.key_files && *key_file;
-            for (size_t i = 0; i < c->mount.covers.n && !match; i++) {
-                char *p = hostpath_normalize(c->mount.covers.items[i], h->os);
-                match = hostpath_covers(mp, p);
-                free(p);
-            }
-            for (size_t i = 0; i < c->mount.within.n && !match; i++) {
-                char *p = hostpath_normalize(c->mount.within.items[i], h->os);
-                match = hostpath_covers(p, mp);
-                free(p);
-            }
-            if (match && c->mount.need == MOUNT_WRITABLE)
-                *writable_risk = true;
-            else if (match)
-                *any_risk = true;
-        }
-    }
-    free(mp);
+    uint8_t risk = a->mount_risk[a->mount_first[w] + m];
+    *key_file = risk & RISK_KEY;
+    *writable_risk = risk & RISK_WRITABLE;
+    *any_risk = risk & RISK_ANY;
 }
 
 const BoundaryResult *analysis_boundary(const Analysis *a, size_t w, BoundaryKind kind)
@@ -1113,6 +1294,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
 
     Ctx x = {.s = s, .c = c, .a = a};
     index_scenario(&x);
+    judge_mounts(&x);
     build_edges(&x);
     sort_catalog = c;
     xqsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
@@ -1138,7 +1320,21 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
         a->n_starts += a->is_start[w];
     }
     bool *attacked = xcalloc(s->n_workloads + 1, sizeof *attacked);
-    walk(&x, &sr, attacked, opt);
+    Search sp = {0}; /* the portals' searches */
+    sp.effort = xcalloc(n, sizeof *sp.effort);
+    sp.steps = xcalloc(n, sizeof *sp.steps);
+    sp.parent = xcalloc(n, sizeof *sp.parent);
+    sp.stamp = xcalloc(n, sizeof *sp.stamp);
+    sp.done = xcalloc(n, sizeof *sp.done);
+    sp.first_edge = sr.first_edge;
+    walk(&x, &sr, &sp, attacked, opt);
+    free(sp.effort);
+    free(sp.steps);
+    free(sp.parent);
+    free(sp.stamp);
+    free(sp.done);
+    free(sp.heap);
+    free(sp.visited);
     judge_boundaries(&x, &sr, attacked);
 
     free(attacked);
@@ -1171,6 +1367,8 @@ void analysis_free(Analysis *a)
         free(a->exposure[i].hosts);
     free(a->exposure);
     free(a->edges);
+    free(a->mount_first);
+    free(a->mount_risk);
     free(a->host_of);
     free(a->tenant_of);
     free(a->is_start);

@@ -69,9 +69,12 @@ typedef struct Analysis {
     size_t n_states;
     Edge *edges;
     size_t n_edges;
-    size_t *host_of;   /* workload index -> host index */
-    size_t *tenant_of; /* workload index -> tenant index */
-    bool *is_start;    /* per workload */
+    size_t *host_of;     /* workload index -> host index */
+    size_t *tenant_of;   /* workload index -> tenant index */
+    bool *is_start;      /* per workload */
+    size_t *mount_first; /* per workload: index of its first mount in mount_risk */
+    unsigned char
+        *mount_risk; /* per mount: what the catalog could use it for (engine_mount_risk) */
     size_t n_starts;
     BoundaryResult *boundaries; /* two per workload: isolation then host-volume */
     size_t n_boundaries;
