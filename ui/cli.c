@@ -22,7 +22,9 @@ static const char usage_text[] =
     "why, and what would close every attack path.\n"
     "\n"
     "Commands:\n"
-    "  (none)                     list the workspace's scenarios\n"
+    "  (none)                     the explorer on the workspace (in a pipe: list)\n"
+    "  FILE                       the explorer on a workspace file, or on a scenario file\n"
+    "                             imported into the workspace\n"
     "  list                       list the workspace's scenarios\n"
     "  analyze FILE|NAME          analyse a scenario file, or a scenario of the workspace\n"
     "  import FILE...             add scenario files to the workspace (all or nothing)\n"
@@ -236,10 +238,14 @@ int cli_main(int argc, char **argv)
         default: return cli_usage_error("unknown option %s", argv[optind - 1]);
         }
     }
-    const char *command = optind < argc ? argv[optind++] : "list";
+    if (optind >= argc)
+        return cmd_explore(&o, NULL);
+    const char *command = argv[optind++];
     o.args = argv + optind;
     o.n_args = (size_t)(argc - optind);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(commands[i].name, command) == 0) return commands[i].run(&o);
+    if (o.n_args == 0 && access(command, F_OK) == 0)
+        return cmd_explore(&o, command);
     return cli_usage_error("unknown command \"%s\"", command);
 }

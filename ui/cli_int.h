@@ -36,6 +36,8 @@ int cmd_import(CliOptions *o);
 int cmd_export(CliOptions *o);
 int cmd_rm(CliOptions *o);
 int cmd_analyze(CliOptions *o);
+/* The explorer, on file (a workspace or a scenario to import) or the default workspace. */
+int cmd_explore(CliOptions *o, const char *file);
 
 /* Prints an error line handed back by a module (which names its file and place) on stderr,
  * made safe for the terminal; frees it. */
