@@ -951,10 +951,20 @@ static void portals_done(Portals *ps)
 /* A candidate path: the local prefix to portal state `via`, then the portal's suffix. */
 typedef struct {
     uint32_t via;
-    const Portal *portal;
-    const PortalTarget *target;
+    const Portals *portals; /* by index: adding a portal may move them */
+    uint32_t portal, target;
     int effort, steps;
 } Candidate;
+
+static const Portal *cand_portal(const Candidate *c)
+{
+    return &c->portals->items[c->portal];
+}
+
+static const PortalTarget *cand_target(const Candidate *c)
+{
+    return &cand_portal(c)->targets[c->target];
+}
 
 /* Writes the candidate's edges, first step first, into out (room for c->steps). */
 static void candidate_edges(const Analysis *a, const Search *sr, const Candidate *c, uint32_t *out)
@@ -963,8 +973,8 @@ static void candidate_edges(const Analysis *a, const Search *sr, const Candidate
     for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
         out[--i] = e;
     size_t k = (size_t)c->steps;
-    for (uint32_t e = portal_parent(c->portal, c->target->state); e != UINT32_MAX;
-         e = portal_parent(c->portal, a->edges[e].from))
+    for (uint32_t e = portal_parent(cand_portal(c), cand_target(c)->state); e != UINT32_MAX;
+         e = portal_parent(cand_portal(c), a->edges[e].from))
         out[--k] = e;
     assert(i == 0 && k == n_prefix);
 }
@@ -1028,18 +1038,26 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
         uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
         search_run(a, sr, start, (long)w);
         size_t own = a->tenant_of[w], nt = 0;
-        for (size_t i = 0; i < sr->n_visited; i++) {
-            uint32_t v = sr->visited[i];
-            if (is_local(a, v, w)) {
+        /* the reference mode (tests) searches the whole graph from the start itself */
+        size_t n_via = opt && opt->reference ? 1 : sr->n_visited;
+        for (size_t i = 0; i < n_via; i++) {
+            uint32_t v = opt && opt->reference ? start : sr->visited[i];
+            if (is_local(a, v, w) && !(opt && opt->reference)) {
                 attacked[w] = true;
                 continue;
             }
             const Portal *p = portal_get(x, &portals, sp, v, attacked);
+            uint32_t pi = (uint32_t)portals.of_state[v];
             for (size_t k = 0; k < p->n_targets; k++) {
                 const PortalTarget *t = &p->targets[k];
                 if (t->kind == TARGET_TENANT && t->idx == own) continue;
                 size_t slot = t->kind == TARGET_HOST ? t->idx : s->n_hosts + t->idx;
-                Candidate c = {v, p, t, sr->effort[v] + t->effort, sr->steps[v] + t->steps};
+                Candidate c = {v,
+                               &portals,
+                               pi,
+                               (uint32_t)k,
+                               sr->effort[v] + t->effort,
+                               sr->steps[v] + t->steps};
                 if (!has[slot]) {
                     has[slot] = true;
                     touched[nt++] = slot;
@@ -1062,8 +1080,8 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
                      e = sr->parent[a->edges[e].from])
                     if (state_is_host(a, a->edges[e].to))
                         hostset_add(&em.hosts[e_slot], state_owner(a, a->edges[e].to));
-                for (uint8_t k = 0; k < c->target->n_hosts; k++)
-                    hostset_add(&em.hosts[e_slot], c->target->hosts[k]);
+                for (uint8_t k = 0; k < cand_target(c)->n_hosts; k++)
+                    hostset_add(&em.hosts[e_slot], cand_target(c)->hosts[k]);
             }
             Path p = candidate_path(a, sr, w, kind, target, c, false);
             a->paths_total++;

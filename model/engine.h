@@ -61,6 +61,7 @@ typedef struct {
 
 typedef struct {
     size_t max_paths; /* keep at most this many paths (lowest effort first); 0 keeps all */
+    bool reference;   /* tests: search from every start in full instead of sharing portals */
 } EngineOptions;
 
 typedef struct Analysis {

@@ -256,3 +256,94 @@ Test(properties, summary_does_not_depend_on_list_order, .timeout = 120)
         scenario_free(s);
     }
 }
+
+/* Everything an analysis reports, as text, for comparing two runs. */
+static char *everything(const Scenario *s, bool reference)
+{
+    EngineOptions o = {.max_paths = 0, .reference = reference};
+    Analysis *a = engine_analyze(s, cat, &o);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+#define OUT(...)                                                                                   \
+    do {                                                                                           \
+        int n_ = snprintf(buf + len, cap - len, __VA_ARGS__);                                      \
+        if ((size_t)n_ >= cap - len) {                                                             \
+            cap = 2 * (cap + (size_t)n_);                                                          \
+            buf = realloc(buf, cap);                                                               \
+            n_ = snprintf(buf + len, cap - len, __VA_ARGS__);                                      \
+        }                                                                                          \
+        len += (size_t)n_;                                                                         \
+    } while (0)
+    for (size_t i = 0; i < a->n_paths; i++) {
+        const Path *p = &a->paths[i];
+        OUT("%zu>%d:%zu e%d:", p->start, p->kind, p->target, p->effort);
+        for (size_t k = 0; k < p->n_steps; k++)
+            OUT(" %u", a->edges[p->steps[k]].technique);
+        OUT("\n");
+    }
+    for (size_t i = 0; i < a->n_exposure; i++) {
+        OUT("x %zu>%zu:", a->exposure[i].from, a->exposure[i].to);
+        for (size_t k = 0; k < a->exposure[i].n_hosts; k++)
+            OUT(" %zu", a->exposure[i].hosts[k]);
+        OUT("\n");
+    }
+    for (size_t i = 0; i < a->n_boundaries; i++)
+        OUT("b %d%d", a->boundaries[i].fails, a->boundaries[i].attacked);
+    for (size_t i = 0; i < s->n_hosts; i++)
+        OUT("h%d", a->host_compromised[i]);
+    for (size_t i = 0; i < s->n_tenants; i++)
+        OUT("t%d", a->tenant_exposed[i]);
+#undef OUT
+    analysis_free(a);
+    return buf;
+}
+
+Test(properties, shared_portals_give_the_same_analysis_as_full_searches, .timeout = 120)
+{
+    unsigned long long seed0 = base_seed();
+    for (unsigned long long r = 0; r < RUNS; r++) {
+        Scenario *s = generate(seed0 + r);
+        char *fast = everything(s, false), *full = everything(s, true);
+        if (strcmp(fast, full) != 0) {
+            report(seed0 + r, s, "portals and full searches disagree", "");
+            cr_assert_fail("seed %llu:\nportals:\n%s\nfull:\n%s", seed0 + r, fast, full);
+        }
+        free(fast);
+        free(full);
+        scenario_free(s);
+    }
+}
+
+Test(properties, a_fleet_with_many_portals_matches_full_searches, .timeout = 120)
+{
+    /* many hosts, so the table of portals grows while candidates refer to it */
+    Scenario *s = scenario_new("fleet");
+    rng_state = 99;
+    char id[32], tid[32], hid[32];
+    for (int i = 0; i < 12; i++) {
+        snprintf(id, sizeof id, "t%d", i);
+        scenario_add_tenant(s, id, i % 3 ? TRUST_TRUSTED : TRUST_UNTRUSTED);
+        snprintf(id, sizeof id, "h%d", i);
+        Host *h = scenario_add_host(s, id, i % 2 ? OS_LINUX : OS_WINDOWS);
+        h->ssh = true;
+        host_add_user(h, "alice", false);
+    }
+    for (int i = 0; i < 400; i++) {
+        snprintf(id, sizeof id, "w%d", i);
+        snprintf(tid, sizeof tid, "t%u", rnd(12));
+        snprintf(hid, sizeof hid, "h%u", rnd(12));
+        Workload *w = scenario_add_workload(s, id, tid, hid);
+        w->isolation = (Isolation)rnd(4);
+        w->account = (Account)rnd(2);
+        if (rnd(2))
+            workload_add_mount(w,
+                               scenario_host(s, hid)->os == OS_LINUX ? "/home/alice/.ssh"
+                                                                     : "C:\\Users\\alice\\.ssh",
+                               NULL, rnd(2));
+    }
+    char *fast = everything(s, false), *full = everything(s, true);
+    cr_assert_str_eq(fast, full);
+    free(fast);
+    free(full);
+    scenario_free(s);
+}
