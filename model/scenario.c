@@ -1,6 +1,7 @@
 /* The scenario's lifetime, appenders, names of enum values and reference checks. */
 #include "scenario.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,39 +228,108 @@ void workload_remove_mount(Workload *w, size_t index)
     w->n_mounts--;
 }
 
+Tenant *scenario_copy_tenant(Scenario *s, const Tenant *src)
+{
+    Tenant *t = scenario_add_tenant(s, src->id, src->trust);
+    free(t->name);
+    t->name = xstrdup(src->name);
+    return t;
+}
+
+Host *scenario_copy_host(Scenario *s, const Host *src)
+{
+    Host *h = scenario_add_host(s, src->id, src->os);
+    h->ssh = src->ssh;
+    for (size_t u = 0; u < src->n_users; u++)
+        host_add_user(h, src->users[u].name, src->users[u].admin);
+    return h;
+}
+
+Workload *scenario_copy_workload(Scenario *s, const Workload *src)
+{
+    Workload *w = scenario_add_workload(s, src->id, src->tenant, src->host);
+    w->isolation = src->isolation;
+    w->account = src->account;
+    w->privileged = src->privileged;
+    w->compromised = src->compromised;
+    w->host_namespaces = src->host_namespaces;
+    for (size_t m = 0; m < src->n_mounts; m++)
+        workload_add_mount(w, src->mounts[m].host_path, src->mounts[m].path,
+                           src->mounts[m].read_only);
+    strlist_copy(&w->hardening, &src->hardening);
+    strlist_copy(&w->capabilities, &src->capabilities);
+    strlist_copy(&w->notes, &src->notes);
+    return w;
+}
+
 Scenario *scenario_clone(const Scenario *src)
 {
     Scenario *s = scenario_new(src->name);
     s->description = xstrdup(src->description);
     memcpy(s->assume, src->assume, sizeof s->assume);
-    for (size_t i = 0; i < src->n_tenants; i++) {
-        Tenant *t = scenario_add_tenant(s, src->tenants[i].id, src->tenants[i].trust);
-        free(t->name);
-        t->name = xstrdup(src->tenants[i].name);
-    }
-    for (size_t i = 0; i < src->n_hosts; i++) {
-        const Host *sh = &src->hosts[i];
-        Host *h = scenario_add_host(s, sh->id, sh->os);
-        h->ssh = sh->ssh;
-        for (size_t u = 0; u < sh->n_users; u++)
-            host_add_user(h, sh->users[u].name, sh->users[u].admin);
-    }
-    for (size_t i = 0; i < src->n_workloads; i++) {
-        const Workload *sw = &src->workloads[i];
-        Workload *w = scenario_add_workload(s, sw->id, sw->tenant, sw->host);
-        w->isolation = sw->isolation;
-        w->account = sw->account;
-        w->privileged = sw->privileged;
-        w->compromised = sw->compromised;
-        w->host_namespaces = sw->host_namespaces;
-        for (size_t m = 0; m < sw->n_mounts; m++)
-            workload_add_mount(w, sw->mounts[m].host_path, sw->mounts[m].path,
-                               sw->mounts[m].read_only);
-        strlist_copy(&w->hardening, &sw->hardening);
-        strlist_copy(&w->capabilities, &sw->capabilities);
-        strlist_copy(&w->notes, &sw->notes);
-    }
+    for (size_t i = 0; i < src->n_tenants; i++)
+        scenario_copy_tenant(s, &src->tenants[i]);
+    for (size_t i = 0; i < src->n_hosts; i++)
+        scenario_copy_host(s, &src->hosts[i]);
+    for (size_t i = 0; i < src->n_workloads; i++)
+        scenario_copy_workload(s, &src->workloads[i]);
     return s;
+}
+
+/* Removal and insertion at a position, keeping the order of the others. */
+#define REMOVE_AT(list, n, index, done)                                                            \
+    do {                                                                                           \
+        done(&(list)[index]);                                                                      \
+        memmove(&(list)[index], &(list)[(index) + 1], ((n) - (index)-1) * sizeof *(list));         \
+        (n)--;                                                                                     \
+    } while (0)
+
+static void tenant_done(Tenant *t)
+{
+    free(t->id);
+    free(t->name);
+}
+
+void scenario_remove_tenant(Scenario *s, size_t index)
+{
+    assert(index < s->n_tenants);
+    REMOVE_AT(s->tenants, s->n_tenants, index, tenant_done);
+}
+
+void scenario_remove_host(Scenario *s, size_t index)
+{
+    assert(index < s->n_hosts);
+    REMOVE_AT(s->hosts, s->n_hosts, index, host_done);
+}
+
+void scenario_remove_workload(Scenario *s, size_t index)
+{
+    assert(index < s->n_workloads);
+    REMOVE_AT(s->workloads, s->n_workloads, index, workload_done);
+}
+
+/* Moves the last element of a list to index (after an append). */
+#define MOVE_LAST_TO(list, n, index, type)                                                         \
+    do {                                                                                           \
+        if ((index) >= (n)-1) break;                                                               \
+        type last_ = (list)[(n)-1];                                                                \
+        memmove(&(list)[(index) + 1], &(list)[index], ((n)-1 - (index)) * sizeof *(list));         \
+        (list)[index] = last_;                                                                     \
+    } while (0)
+
+void scenario_move_last_tenant(Scenario *s, size_t index)
+{
+    MOVE_LAST_TO(s->tenants, s->n_tenants, index, Tenant);
+}
+
+void scenario_move_last_host(Scenario *s, size_t index)
+{
+    MOVE_LAST_TO(s->hosts, s->n_hosts, index, Host);
+}
+
+void scenario_move_last_workload(Scenario *s, size_t index)
+{
+    MOVE_LAST_TO(s->workloads, s->n_workloads, index, Workload);
 }
 
 #define FIND(list, n, id)                                                                          \

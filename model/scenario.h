@@ -102,6 +102,19 @@ HostUser *host_add_user(Host *h, const char *name, bool admin);
 Mount *workload_add_mount(Workload *w, const char *host_path, const char *path, bool read_only);
 void workload_remove_mount(Workload *w, size_t index);
 
+/* Deep copies of one entity appended to s (ids and references copied as they are). */
+Tenant *scenario_copy_tenant(Scenario *s, const Tenant *src);
+Host *scenario_copy_host(Scenario *s, const Host *src);
+Workload *scenario_copy_workload(Scenario *s, const Workload *src);
+/* Removes the entity at index, keeping the others' order. */
+void scenario_remove_tenant(Scenario *s, size_t index);
+void scenario_remove_host(Scenario *s, size_t index);
+void scenario_remove_workload(Scenario *s, size_t index);
+/* Moves the last entity of a list to index (others shift up): an append, then this, inserts. */
+void scenario_move_last_tenant(Scenario *s, size_t index);
+void scenario_move_last_host(Scenario *s, size_t index);
+void scenario_move_last_workload(Scenario *s, size_t index);
+
 void strlist_add(StrList *l, const char *s);
 bool strlist_has(const StrList *l, const char *s);
 void strlist_done(StrList *l);
