@@ -1199,7 +1199,21 @@ static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
     }
 }
 
-static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked)
+/* What a lazy analysis keeps to explain holding boundaries later (engine_explain). */
+typedef struct {
+    Ctx ctx;
+    uint8_t *held;   /* per workload: bit L set when the attacker holds level L inside it */
+    bool *explained; /* per workload */
+} Lazy;
+
+static void explain_workload(Ctx *x, size_t w, const bool held[3])
+{
+    BoundaryResult *iso = &x->a->boundaries[2 * w], *vol = &x->a->boundaries[2 * w + 1];
+    if (!iso->fails) explain_holds(x, iso, held);
+    if (!vol->fails) explain_holds(x, vol, held);
+}
+
+static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *lazy)
 {
     Analysis *a = x->a;
     const Scenario *s = x->s;
@@ -1244,9 +1258,21 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked)
         xqsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
         xqsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
         sort_catalog = NULL;
-        if (!iso->fails) explain_holds(x, iso, held);
-        if (!vol->fails) explain_holds(x, vol, held);
+        if (lazy)
+            lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
+        else
+            explain_workload(x, w, held);
     }
+}
+
+void engine_explain(Analysis *a, size_t w)
+{
+    Lazy *lazy = a->lazy;
+    assert(w < a->scenario->n_workloads);
+    if (!lazy || lazy->explained[w]) return;
+    lazy->explained[w] = true;
+    bool held[3] = {lazy->held[w] & 1, (lazy->held[w] >> 1) & 1, (lazy->held[w] >> 2) & 1};
+    explain_workload(&lazy->ctx, w, held);
 }
 
 enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 };
@@ -1353,7 +1379,13 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     free(sp.done);
     free(sp.heap);
     free(sp.visited);
-    judge_boundaries(&x, &sr, attacked);
+    Lazy *lazy = NULL;
+    if (opt && opt->lazy_why_not) {
+        lazy = xcalloc(1, sizeof *lazy);
+        lazy->held = xcalloc(s->n_workloads + 1, sizeof *lazy->held);
+        lazy->explained = xcalloc(s->n_workloads + 1, sizeof *lazy->explained);
+    }
+    judge_boundaries(&x, &sr, attacked, lazy);
 
     free(attacked);
     free(sr.effort);
@@ -1364,13 +1396,25 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     free(sr.heap);
     free(sr.visited);
     free(sr.first_edge);
-    ctx_done(&x);
+    if (lazy) {
+        lazy->ctx = x; /* kept for engine_explain; freed by analysis_free */
+        a->lazy = lazy;
+    } else {
+        ctx_done(&x);
+    }
     return a;
 }
 
 void analysis_free(Analysis *a)
 {
     if (!a) return;
+    if (a->lazy) {
+        Lazy *lazy = a->lazy;
+        ctx_done(&lazy->ctx);
+        free(lazy->held);
+        free(lazy->explained);
+        free(lazy);
+    }
     for (size_t i = 0; i < a->n_paths; i++)
         free(a->paths[i].steps);
     free(a->paths);

@@ -60,8 +60,9 @@ typedef struct {
 } Exposure;
 
 typedef struct {
-    size_t max_paths; /* keep at most this many paths (lowest effort first); 0 keeps all */
-    bool reference;   /* tests: search from every start in full instead of sharing portals */
+    size_t max_paths;  /* keep at most this many paths (lowest effort first); 0 keeps all */
+    bool reference;    /* tests: search from every start in full instead of sharing portals */
+    bool lazy_why_not; /* leave why_not empty until engine_explain asks (the explorer) */
 } EngineOptions;
 
 typedef struct Analysis {
@@ -86,12 +87,17 @@ typedef struct Analysis {
     Path *paths; /* lowest effort first, at most max_paths */
     size_t n_paths;
     size_t paths_total;
+    void *lazy; /* what engine_explain needs, with lazy_why_not; private */
 } Analysis;
 
 /* Analyses s with catalog c. s must be valid (scenario_validate). Both are borrowed and
  * must outlive the result. Returns an owned analysis. */
 Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOptions *opt);
 void analysis_free(Analysis *a);
+
+/* With lazy_why_not: fills the why_not lists of workload w's holding boundaries (once; a no-op
+ * otherwise). The scenario and catalog must still be alive. */
+void engine_explain(Analysis *a, size_t w);
 
 /* Describing states and edges, for writers. */
 bool state_is_host(const Analysis *a, uint32_t state);

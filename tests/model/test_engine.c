@@ -505,3 +505,28 @@ Test(engine, builtin_catalog_has_the_design_techniques)
         cr_assert(cat->techniques[i].source && *cat->techniques[i].source);
     }
 }
+
+Test(engine, lazy_why_not_gives_the_same_reasons_on_demand)
+{
+    Scenario *s = shared_node(ISOLATION_HYPERV, ACCOUNT_USER);
+    s->assume[ASSUME_KERNEL_EXPLOIT] = false;
+    workload_add_mount(&s->workloads[1], "C:\\Users\\azureuser\\.ssh", NULL, true);
+    Analysis *eager = run(s);
+    EngineOptions o = {.max_paths = 0, .lazy_why_not = true};
+    Analysis *lazy = engine_analyze(s, cat, &o);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        cr_assert_eq(lazy->boundaries[2 * w].n_why_not, 0, "nothing before it is asked");
+        engine_explain(lazy, w);
+        engine_explain(lazy, w); /* twice is once */
+        for (size_t b = 2 * w; b < 2 * w + 2; b++) {
+            cr_assert_eq(lazy->boundaries[b].n_why_not, eager->boundaries[b].n_why_not);
+            for (size_t k = 0; k < eager->boundaries[b].n_why_not; k++)
+                cr_assert_str_eq(lazy->boundaries[b].why_not[k].reason,
+                                 eager->boundaries[b].why_not[k].reason);
+        }
+    }
+    cr_assert_gt(eager->boundaries[2].n_why_not + eager->boundaries[3].n_why_not, 0);
+    analysis_free(eager);
+    analysis_free(lazy);
+    scenario_free(s);
+}
