@@ -264,20 +264,27 @@ bool explorer_open(Explorer *ex, const char *name)
     return true;
 }
 
-void explorer_need_findings(Explorer *ex)
+void explorer_need_findings(Explorer *ex, bool plan)
 {
-    if (!ex->sc || ex->findings) return;
+    if (!ex->sc || (ex->findings && (ex->plan || !plan))) return;
+    findings_free(ex->findings);
+    ex->findings = NULL;
     term_fill(LINES - 1, 0, COLS, ROLE_HEADER);
-    term_put(LINES - 1, 1, COLS - 1, ROLE_HEADER, "computing findings and the fix plan...");
+    term_put(LINES - 1, 1, COLS - 1, ROLE_HEADER,
+             plan ? "computing the fix plan (a large scenario takes a while)..."
+                  : "computing findings...");
     refresh();
     const Analysis *full = ex->an;
-    if (ex->an->n_paths < ex->an->paths_total) {
+    if (ex->an->n_paths < ex->an->paths_total && !ex->an_full) {
         EngineOptions all = {.max_paths = 0};
         ex->an_full = engine_analyze(ex->sc, ex->cat, &all);
-        full = ex->an_full;
     }
+    if (ex->an_full) full = ex->an_full;
     ex->findings = findings_compute(full);
-    ex->plan = fixplan_compute(ex->sc, ex->cat, full);
+    size_t n = 0;
+    free(fixplan_candidates(ex->sc, full, &n));
+    ex->plan_candidates = n;
+    if (n <= FIXPLAN_EXACT_MAX || plan) ex->plan = fixplan_compute(ex->sc, ex->cat, full);
 }
 
 void explorer_draw_title(const Explorer *ex, const char *title)
@@ -473,6 +480,7 @@ static void on_oom(size_t size)
 static bool explorer_turn(Explorer *ex)
 {
     wint_t wch;
+    errno = 0;
     int r = get_wch(&wch);
     if (r == ERR) return errno == EINTR;
     bool is_key = r == KEY_CODE_YES;

@@ -83,12 +83,13 @@ struct Explorer {
     const Catalog *cat;  /* borrowed */
     StoreEntry *entries; /* the workspace listing, owned */
     size_t n_entries;
-    Scenario *sc;       /* the open scenario, owned; NULL on the list */
-    Analysis *an;       /* its analysis (at most EXPLORER_MAX_PATHS paths), owned */
-    Analysis *an_full;  /* every path, for the fix plan; NULL while an holds them all */
-    Findings *findings; /* computed when the findings view opens, owned */
-    FixPlan *plan;      /* likewise */
-    TreeItem *items;    /* the tree of sc, owned */
+    Scenario *sc;           /* the open scenario, owned; NULL on the list */
+    Analysis *an;           /* its analysis (at most EXPLORER_MAX_PATHS paths), owned */
+    Analysis *an_full;      /* every path, for the fix plan; NULL while an holds them all */
+    Findings *findings;     /* computed when the findings view opens, owned */
+    FixPlan *plan;          /* likewise; NULL until asked for when it has many candidates */
+    size_t plan_candidates; /* candidate changes of the fix plan */
+    TreeItem *items;        /* the tree of sc, owned */
     size_t n_items, cap_items;
 
     const View *stack[EXPLORER_MAX_VIEWS];
@@ -114,9 +115,10 @@ void explorer_push(Explorer *ex, const View *v);
 /* Loads the scenario named name from the workspace, analyses it and builds its tree.
  * false with a status message when it cannot. */
 bool explorer_open(Explorer *ex, const char *name);
-/* Computes findings and fix plan of the open scenario if not done yet (saying so on the
- * status line first: the exact plan can take a while on a large scenario). */
-void explorer_need_findings(Explorer *ex);
+/* Computes the findings of the open scenario if not done yet, and its fix plan when it has
+ * at most FIXPLAN_EXACT_MAX candidate changes or plan is set (saying so on the status line
+ * first: a plan over many candidates can take minutes). */
+void explorer_need_findings(Explorer *ex, bool plan);
 /* Sets the status line (formatted). */
 void explorer_status(Explorer *ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

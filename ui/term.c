@@ -222,7 +222,6 @@ static void lines_wrap(TermLines *l, Role r, int indent, int hang, int width, co
     char *safe = utf8_sanitize(text ? text : "");
     const char *line = NULL; /* start of the line being filled */
     const char *line_end = NULL;
-    int line_w = 0;
     for (const char *p = safe; *p;) {
         if (*p == ' ') {
             p++;
@@ -232,7 +231,8 @@ static void lines_wrap(TermLines *l, Role r, int indent, int hang, int width, co
         while (*p && *p != ' ')
             p++;
         int ww = span_width(word, (size_t)(p - word));
-        if (line && line_w + 1 + ww > cur_width) {
+        /* the line with this word, its own spaces included */
+        if (line && span_width(line, (size_t)(p - line)) > cur_width) {
             lines_push(l, r, cur_indent, xstrndup(line, (size_t)(line_end - line)));
             line = NULL;
             cur_indent = indent + hang;
@@ -258,17 +258,11 @@ static void lines_wrap(TermLines *l, Role r, int indent, int hang, int width, co
                 } else {
                     line = chunk;
                     line_end = q;
-                    line_w = cw;
                 }
             }
             continue;
         }
-        if (!line) {
-            line = word;
-            line_w = ww;
-        } else {
-            line_w += 1 + ww;
-        }
+        if (!line) line = word;
         line_end = p;
     }
     if (line) lines_push(l, r, cur_indent, xstrndup(line, (size_t)(line_end - line)));
@@ -280,9 +274,9 @@ void lines_add_wrapped(TermLines *l, Role r, int indent, int width, const char *
     lines_wrap(l, r, indent, 0, width, text);
 }
 
-void lines_add_item(TermLines *l, Role r, int indent, int width, const char *text)
+void lines_add_hanging(TermLines *l, Role r, int indent, int hang, int width, const char *text)
 {
-    lines_wrap(l, r, indent, 2, width, text);
+    lines_wrap(l, r, indent, hang, width, text);
 }
 
 size_t lines_draw(const TermLines *l, size_t top, int y, int x, int h, int w)

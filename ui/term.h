@@ -61,8 +61,8 @@ void lines_add(TermLines *l, Role r, int indent, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Appends text word-wrapped to width cells (at least 10), each line indented. */
 void lines_add_wrapped(TermLines *l, Role r, int indent, int width, const char *text);
-/* The same with a hanging indent of 2 for the lines after the first ("- item" lists). */
-void lines_add_item(TermLines *l, Role r, int indent, int width, const char *text);
+/* The same with the lines after the first indented hang cells more ("- item" lists). */
+void lines_add_hanging(TermLines *l, Role r, int indent, int hang, int width, const char *text);
 /* Draws lines top.. into the h x w box at (y, x). top is clamped; returns the clamped top. */
 size_t lines_draw(const TermLines *l, size_t top, int y, int x, int h, int w);
 

@@ -77,7 +77,7 @@ static void detail_boundary(const Explorer *ex, TermLines *l, size_t w, Boundary
         for (size_t i = 0; i < b->n_techniques; i++) {
             const Technique *t = &c->techniques[b->techniques[i]];
             char *line = xasprintf("- %s: %s", t->id, t->name);
-            lines_add_item(l, ROLE_NORMAL, 2, width - 2, line);
+            lines_add_hanging(l, ROLE_NORMAL, 2, 2, width - 2, line);
             free(line);
         }
     } else {
@@ -371,7 +371,7 @@ static int main_key(Explorer *ex, Action act, int ch)
         return REACT_NONE;
     case ACT_MATRIX: explorer_push(ex, &view_matrix); return REACT_NONE;
     case ACT_FINDINGS:
-        explorer_need_findings(ex);
+        explorer_need_findings(ex, false);
         ex->findings_top = 0;
         explorer_push(ex, &view_findings);
         return REACT_NONE;

@@ -41,7 +41,7 @@ static void matrix_draw(Explorer *ex)
 {
     explorer_draw_title(ex, "boundary matrix");
     term_put(1, 1, COLS - 2, ROLE_DIM,
-             "each workload's boundaries: does it keep an attacker in (FAILS names the class)");
+             "HOLDS: the boundary keeps an attacker in; FAILS names its servicing class");
     int cw = COLS - 2 - 2 * 24;
     term_printf(2, 1, COLS - 2, ROLE_TITLE, "%-*s%-24s%-24s", cw, "HOST / WORKLOAD (tenant)",
                 "ISOLATION", "HOST-VOLUME");

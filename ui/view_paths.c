@@ -132,7 +132,7 @@ static void hop_build(const Explorer *ex, const Path *p, TermLines *l, int width
     if (t->closed_by.n == 0) lines_add(l, ROLE_DIM, 2, "nothing in the catalog");
     for (size_t i = 0; i < t->closed_by.n; i++) {
         char *item = xasprintf("- %s", t->closed_by.items[i]);
-        lines_add_item(l, ROLE_HOLDS, 2, width - 2, item);
+        lines_add_hanging(l, ROLE_HOLDS, 2, 2, width - 2, item);
         free(item);
     }
     lines_add(l, ROLE_TITLE, 0, "Why it works");

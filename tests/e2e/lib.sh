@@ -47,10 +47,10 @@ fail() {
 }
 
 # start [VAR=VALUE...]: runs `breakout` (no arguments: the explorer on $BREAKOUT_DB) in a
-# 100x30 pane, UTF-8 locale, on a fresh workspace; the variables are added to its
+# 100x30 pane, UTF-8 locale, NO_COLOR unset, on a fresh workspace; the variables are added to its
 # environment. When the explorer exits the pane prints "explorer exited with status N".
 start() {
-    local cmd="env LANG=C.UTF-8 LC_ALL=C.UTF-8 BREAKOUT_DB=$(printf '%q' "$tmp/ws.db")"
+    local cmd="env -u NO_COLOR -u LINES -u COLUMNS LANG=C.UTF-8 LC_ALL=C.UTF-8 BREAKOUT_DB=$(printf '%q' "$tmp/ws.db")"
     local v
     for v in "$@"; do cmd="$cmd $(printf '%q' "$v")"; done
     cmd="$cmd $(printf '%q' "$bin"); echo \"explorer exited with status \$?\"; sleep 600"

@@ -10,6 +10,7 @@ tm capture-pane -e -p > "$tmp/colour.txt"
 grep -q "${esc}\[[0-9;]*31m\(.*\)FAILS\|${esc}\[[0-9;]*31m[^$esc]*FAILS" "$tmp/colour.txt" ||
     fail "FAILS is not red with colour on"
 tm kill-server
+sock="$sock-mono" # a fresh server: the old one may still be shutting down
 start NO_COLOR=1
 open_scenario "Shared Windows node pool"
 wait_for "FAILS"

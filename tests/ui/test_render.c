@@ -130,6 +130,9 @@ Test(render, findings_view)
 {
     char *s = render(OPEN_ADMIN "f", 80, 24);
     cr_expect(strstr(s, "guest-app: isolation process -> hyperv"), "%s", s);
+    /* wrapped, not cut at the edge */
+    cr_expect(strstr(s, "(closes 2 of 2 paths on its\n      own)"), "%s", s);
+    cr_expect(strstr(s, "boundary fails"), "%s", s);
     check_golden("findings", s);
 }
 
