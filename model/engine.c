@@ -507,14 +507,42 @@ static void build_edges(Ctx *x)
                         clause_eval(x, t, k, true, h, (Level)level, emit_edge, NULL);
 }
 
-static const Catalog *sort_catalog; /* qsort has no context argument; set around the call */
+static const uint32_t *sort_rank; /* qsort has no context argument; set around the call */
+
+/* Orders techniques by id through their precomputed ranks. */
+static int technique_cmp(const uint32_t *rank, uint32_t x, uint32_t y)
+{
+    return rank[x] < rank[y] ? -1 : rank[x] > rank[y];
+}
+
+static const Catalog *rank_catalog; /* qsort context for technique_ranks */
+
+static int id_order(const void *x, const void *y)
+{
+    return strcmp(rank_catalog->techniques[*(const uint32_t *)x].id,
+                  rank_catalog->techniques[*(const uint32_t *)y].id);
+}
+
+/* rank[t] = the position of technique t's id in sorted order. Owned. */
+static uint32_t *technique_ranks(const Catalog *c)
+{
+    uint32_t *order = xcalloc(c->n + 1, sizeof *order), *rank = xcalloc(c->n + 1, sizeof *rank);
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = (uint32_t)i;
+    rank_catalog = c;
+    xqsort(order, c->n, sizeof *order, id_order);
+    rank_catalog = NULL;
+    for (size_t i = 0; i < c->n; i++)
+        rank[order[i]] = (uint32_t)i;
+    free(order);
+    return rank;
+}
 
 static int edge_order(const void *pa, const void *pb)
 {
     const Edge *ea = pa, *eb = pb;
     if (ea->from != eb->from) return ea->from < eb->from ? -1 : 1;
-    int c = strcmp(sort_catalog->techniques[ea->technique].id,
-                   sort_catalog->techniques[eb->technique].id);
+    int c = technique_cmp(sort_rank, ea->technique, eb->technique);
     if (c) return c;
     if (ea->to != eb->to) return ea->to < eb->to ? -1 : 1;
     return ea->mount < eb->mount ? -1 : ea->mount > eb->mount;
@@ -596,8 +624,7 @@ static int seq_compare(const Analysis *a, const Search *sr, uint32_t ex, uint32_
         ys[ny++] = e;
     while (nx && ny) {
         const Edge *p = &a->edges[xs[--nx]], *q = &a->edges[ys[--ny]];
-        int c = strcmp(a->catalog->techniques[p->technique].id,
-                       a->catalog->techniques[q->technique].id);
+        int c = technique_cmp(a->technique_rank, p->technique, q->technique);
         if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
         if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
         if (c) return c;
@@ -755,6 +782,7 @@ typedef struct {
 
 static void hostset_add(HostSet *hs, size_t h)
 {
+    if (hs->n && hs->hosts[hs->n - 1] == h) return; /* the usual case: the same host again */
     for (size_t i = 0; i < hs->n; i++)
         if (hs->hosts[i] == h) return;
     xgrow((void **)&hs->hosts, &hs->cap, hs->n + 1, sizeof *hs->hosts);
@@ -991,8 +1019,7 @@ static int candidate_compare(const Analysis *a, const Search *sr, const Candidat
     int c = 0;
     for (int i = 0; i < x->steps && !c; i++) {
         const Edge *p = &a->edges[ex[i]], *q = &a->edges[ey[i]];
-        c = strcmp(a->catalog->techniques[p->technique].id,
-                   a->catalog->techniques[q->technique].id);
+        c = technique_cmp(a->technique_rank, p->technique, q->technique);
         if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
         if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
     }
@@ -1117,7 +1144,7 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
 static int technique_index_cmp(const void *x, const void *y)
 {
     uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
-    return strcmp(sort_catalog->techniques[p].id, sort_catalog->techniques[q].id);
+    return technique_cmp(sort_rank, p, q);
 }
 
 static void add_unique(uint32_t **list, size_t *n, uint32_t v)
@@ -1254,10 +1281,10 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
                     b->servicing = (Servicing)e->servicing;
             }
         }
-        sort_catalog = x->c;
+        sort_rank = a->technique_rank;
         xqsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
         xqsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
-        sort_catalog = NULL;
+        sort_rank = NULL;
         if (lazy)
             lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
         else
@@ -1340,9 +1367,10 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     index_scenario(&x);
     judge_mounts(&x);
     build_edges(&x);
-    sort_catalog = c;
+    a->technique_rank = technique_ranks(c);
+    sort_rank = a->technique_rank;
     xqsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
-    sort_catalog = NULL;
+    sort_rank = NULL;
 
     Search sr = {0};
     size_t n = a->n_states + 1;
@@ -1429,6 +1457,7 @@ void analysis_free(Analysis *a)
         free(a->exposure[i].hosts);
     free(a->exposure);
     free(a->edges);
+    free(a->technique_rank);
     free(a->mount_first);
     free(a->mount_risk);
     free(a->host_of);

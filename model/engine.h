@@ -87,7 +87,8 @@ typedef struct Analysis {
     Path *paths; /* lowest effort first, at most max_paths */
     size_t n_paths;
     size_t paths_total;
-    void *lazy; /* what engine_explain needs, with lazy_why_not; private */
+    void *lazy;               /* what engine_explain needs, with lazy_why_not; private */
+    uint32_t *technique_rank; /* per technique: its id's position in sorted order */
 } Analysis;
 
 /* Analyses s with catalog c. s must be valid (scenario_validate). Both are borrowed and
