@@ -27,11 +27,12 @@ static bool tenant_shares(const Scenario *s, const char *tenant, const char *hos
 
 /* Moves the workloads of tenant t that share a host with another tenant onto a new host
  * "TENANT@HOST" with the same OS, SSH and users. */
-static void dedicate(Scenario *s, size_t t)
+static void dedicate(Scenario *s, size_t t, size_t only_host)
 {
     char *tenant = xstrdup(s->tenants[t].id);
     size_t n_hosts = s->n_hosts;
     for (size_t h = 0; h < n_hosts; h++) {
+        if (only_host != CHANGE_ALL_HOSTS && h != only_host) continue;
         char *host = xstrdup(s->hosts[h].id);
         if (!tenant_shares(s, tenant, host)) {
             free(host);
@@ -85,7 +86,7 @@ void change_apply_all(Scenario *s, const Change *changes, size_t n)
             break;
         case CHANGE_MOUNT_REMOVE: removals[n_removals++] = *c; break;
         case CHANGE_SSH_OFF: s->hosts[c->target].ssh = false; break;
-        case CHANGE_TENANT_DEDICATED: dedicate(s, c->target); break;
+        case CHANGE_TENANT_DEDICATED: dedicate(s, c->target, c->host); break;
         }
     }
     xqsort(removals, n_removals, sizeof *removals, removal_order);
@@ -113,6 +114,9 @@ char *change_describe(const Scenario *s, const Change *c)
                          s->workloads[c->target].mounts[c->mount].host_path);
     case CHANGE_SSH_OFF: return xasprintf("%s: SSH off", s->hosts[c->target].id);
     case CHANGE_TENANT_DEDICATED:
+        if (c->host != CHANGE_ALL_HOSTS)
+            return xasprintf("%s: move its workloads on %s to a host of their own",
+                             s->tenants[c->target].id, s->hosts[c->host].id);
         return xasprintf("%s: move its workloads to hosts of their own", s->tenants[c->target].id);
     }
     return xstrdup("?");
@@ -162,7 +166,7 @@ static void add_candidate(Change **list, size_t *n, Change c)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*list)[i].kind == c.kind && (*list)[i].target == c.target &&
-            (*list)[i].mount == c.mount)
+            (*list)[i].mount == c.mount && (*list)[i].host == c.host)
             return;
     *list = xrealloc(*list, (*n + 1) * sizeof **list);
     (*list)[(*n)++] = c;
@@ -203,25 +207,27 @@ Change *fixplan_candidates(const Scenario *s, const Analysis *a, size_t *n)
         if (!on_path[w]) continue;
         const Workload *wl = &s->workloads[w];
         if (wl->isolation != ISOLATION_HYPERV)
-            add_candidate(&list, n, (Change){CHANGE_ISOLATION_HYPERV, w, 0});
+            add_candidate(&list, n, (Change){CHANGE_ISOLATION_HYPERV, w, 0, CHANGE_ALL_HOSTS});
         if (wl->account == ACCOUNT_ADMIN)
-            add_candidate(&list, n, (Change){CHANGE_ACCOUNT_USER, w, 0});
+            add_candidate(&list, n, (Change){CHANGE_ACCOUNT_USER, w, 0, CHANGE_ALL_HOSTS});
         for (size_t m = 0; m < wl->n_mounts; m++) {
             if (!mount_used[mount_base[w] + m]) continue;
             if (!wl->mounts[m].read_only)
-                add_candidate(&list, n, (Change){CHANGE_MOUNT_READ_ONLY, w, m});
-            add_candidate(&list, n, (Change){CHANGE_MOUNT_REMOVE, w, m});
+                add_candidate(&list, n, (Change){CHANGE_MOUNT_READ_ONLY, w, m, CHANGE_ALL_HOSTS});
+            add_candidate(&list, n, (Change){CHANGE_MOUNT_REMOVE, w, m, CHANGE_ALL_HOSTS});
         }
     }
     for (size_t h = 0; h < s->n_hosts; h++)
-        if (ssh_used[h] && s->hosts[h].ssh) add_candidate(&list, n, (Change){CHANGE_SSH_OFF, h, 0});
+        if (ssh_used[h] && s->hosts[h].ssh)
+            add_candidate(&list, n, (Change){CHANGE_SSH_OFF, h, 0, CHANGE_ALL_HOSTS});
     /* placement: start tenants that share a host with another tenant */
     for (size_t t = 0; t < s->n_tenants; t++) {
         bool shares = false;
         for (size_t w = 0; w < s->n_workloads && !shares; w++)
             shares = a->is_start[w] && a->tenant_of[w] == t &&
                      tenant_shares(s, s->tenants[t].id, s->workloads[w].host);
-        if (shares) add_candidate(&list, n, (Change){CHANGE_TENANT_DEDICATED, t, 0});
+        if (shares)
+            add_candidate(&list, n, (Change){CHANGE_TENANT_DEDICATED, t, 0, CHANGE_ALL_HOSTS});
     }
     free(on_path);
     free(host_on_path);
@@ -314,24 +320,65 @@ FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysi
         for (k = 0; k <= n_cands; k++)
             if (subsets(&x, k, chosen)) break;
     } else {
+        /* Lazy greedy: a candidate's gain only shrinks as others are chosen (in practice),
+         * so re-evaluate the most promising one and take it if it still leads. */
         bool *used = xcalloc(n_cands + 1, sizeof *used);
+        size_t *gain = xcalloc(n_cands + 1, sizeof *gain);
         size_t left = closable_left(&x, chosen, 0);
+        for (size_t i = 0; i < n_cands; i++) {
+            chosen[0] = i;
+            size_t l = closable_left(&x, chosen, 1);
+            gain[i] = l < left ? left - l : 0;
+        }
+        bool *fresh = xcalloc(n_cands + 1, sizeof *fresh);
         while (left > 0) {
-            size_t best = n_cands, best_left = left;
-            for (size_t i = 0; i < n_cands; i++) {
-                if (used[i]) continue;
-                chosen[k] = i;
-                size_t l = closable_left(&x, chosen, k + 1);
-                if (l < best_left) {
-                    best_left = l;
-                    best = i;
+            size_t best = n_cands;
+            for (size_t i = 0; i < n_cands; i++)
+                if (!used[i] && gain[i] > 0 && (best == n_cands || gain[i] > gain[best])) best = i;
+            if (best == n_cands) {
+                /* No stale gain left: a change that helped nothing alone may help now. */
+                bool recomputed = false;
+                for (size_t i = 0; i < n_cands; i++) {
+                    if (used[i] || fresh[i]) continue;
+                    chosen[k] = i;
+                    size_t l = closable_left(&x, chosen, k + 1);
+                    gain[i] = l < left ? left - l : 0;
+                    fresh[i] = recomputed = true;
                 }
+                if (!recomputed) break; /* nothing helps any more */
+                continue;
             }
-            if (best == n_cands) break; /* nothing helps any more */
+            if (!fresh[best]) {
+                chosen[k] = best;
+                size_t l = closable_left(&x, chosen, k + 1);
+                gain[best] = l < left ? left - l : 0;
+                fresh[best] = true;
+                continue; /* compare its true gain with the others' again */
+            }
             used[best] = true;
             chosen[k++] = best;
-            left = best_left;
+            left -= gain[best];
+            memset(fresh, 0, (n_cands + 1) * sizeof *fresh);
         }
+        if (left > 0) {
+            /* Stuck: some paths need two changes at once (Hyper-V and a read-only mount, say),
+             * which no single step shows. Take every change (that leaves only the unclosable
+             * paths, by definition), then drop, latest first, each one not needed. */
+            for (size_t i = 0; i < n_cands; i++)
+                if (!used[i]) chosen[k++] = i;
+            for (size_t i = k; i-- > 0;) {
+                size_t dropped = chosen[i];
+                memmove(&chosen[i], &chosen[i + 1], (k - i - 1) * sizeof *chosen);
+                if (closable_left(&x, chosen, k - 1) == 0) {
+                    k--;
+                } else {
+                    memmove(&chosen[i + 1], &chosen[i], (k - i - 1) * sizeof *chosen);
+                    chosen[i] = dropped;
+                }
+            }
+        }
+        free(fresh);
+        free(gain);
         free(used);
         /* keep the plan in candidate order */
         for (size_t i = 1; i < k; i++)
@@ -366,8 +413,132 @@ FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysi
     return plan;
 }
 
+/* ---- large scenarios: one host at a time ---------------------------------------------------
+ * Every technique's effect stays on the workload's own host, so the paths of one host are
+ * closed by changes to that host and its workloads alone (and by moving tenants off it).
+ * Each host's plan is found on a scenario holding just that host, then the plans are joined. */
+
+static size_t index_of_workload(const Scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_workloads; i++)
+        if (strcmp(s->workloads[i].id, id) == 0) return i;
+    return (size_t)-1;
+}
+
+/* The scenario of host h alone: the host, its workloads and the tenants they belong to. */
+static Scenario *host_scenario(const Scenario *s, const Analysis *a, size_t h)
+{
+    Scenario *sub = scenario_new(s->name);
+    memcpy(sub->assume, s->assume, sizeof sub->assume);
+    scenario_copy_host(sub, &s->hosts[h]);
+    bool *tenant = xcalloc(s->n_tenants + 1, sizeof *tenant);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        if (a->host_of[w] == h) tenant[a->tenant_of[w]] = true;
+    for (size_t t = 0; t < s->n_tenants; t++)
+        if (tenant[t]) scenario_copy_tenant(sub, &s->tenants[t]);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        if (a->host_of[w] == h) scenario_copy_workload(sub, &s->workloads[w]);
+    free(tenant);
+    return sub;
+}
+
+/* Maps a change made for sub back to s. */
+static Change map_change(const Scenario *s, const Scenario *sub, Change c, size_t h)
+{
+    switch (c.kind) {
+    case CHANGE_SSH_OFF: {
+        const char *id = sub->hosts[c.target].id;
+        for (size_t k = 0; k < s->n_hosts; k++)
+            if (strcmp(s->hosts[k].id, id) == 0) c.target = k;
+        break;
+    }
+    case CHANGE_TENANT_DEDICATED: {
+        const char *id = sub->tenants[c.target].id;
+        for (size_t t = 0; t < s->n_tenants; t++)
+            if (strcmp(s->tenants[t].id, id) == 0) c.target = t;
+        c.host = h; /* planned for this host alone: moving it elsewhere too is another change */
+        break;
+    }
+    default: c.target = index_of_workload(s, sub->workloads[c.target].id); break;
+    }
+    return c;
+}
+
+static void append_keys(PathKey **list, size_t *n, const PathKey *add, size_t n_add)
+{
+    *list = xrealloc(*list, (*n + n_add + 1) * sizeof **list);
+    for (size_t i = 0; i < n_add; i++)
+        (*list)[(*n)++] = (PathKey){xstrdup(add[i].from), xstrdup(add[i].to)};
+}
+
+static FixPlan *plan_by_host(const Scenario *s, const Catalog *c, const Analysis *a, size_t n_cands)
+{
+    FixPlan *plan = xcalloc(1, sizeof *plan);
+    plan->exact = true;
+    plan->n_candidates = n_cands;
+    plan->paths_before = a->paths_total;
+    bool *has_start = xcalloc(s->n_hosts + 1, sizeof *has_start);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        if (a->is_start[w]) has_start[a->host_of[w]] = true;
+    size_t *dedicated_in = xcalloc(s->n_tenants + 1, sizeof *dedicated_in); /* components */
+    for (size_t h = 0; h < s->n_hosts; h++) {
+        if (!has_start[h]) continue;
+        Scenario *sub = host_scenario(s, a, h);
+        EngineOptions o = {.max_paths = 0};
+        Analysis *sa = engine_analyze(sub, c, &o);
+        FixPlan *p = fixplan_compute_with(sub, c, sa, false, false);
+        plan->exact &= p->exact;
+        size_t n_sub;
+        Change *sub_cands = fixplan_candidates(sub, sa, &n_sub);
+        for (size_t i = 0; i < n_sub; i++)
+            if (sub_cands[i].kind == CHANGE_TENANT_DEDICATED)
+                dedicated_in[map_change(s, sub, sub_cands[i], h).target]++;
+        free(sub_cands);
+        for (size_t i = 0; i < p->n_items; i++) {
+            Change g = map_change(s, sub, p->items[i].change, h);
+            FixItem *item = NULL;
+            for (size_t k = 0; k < plan->n_items && !item; k++)
+                if (plan->items[k].change.kind == g.kind &&
+                    plan->items[k].change.target == g.target &&
+                    plan->items[k].change.mount == g.mount && plan->items[k].change.host == g.host)
+                    item = &plan->items[k];
+            if (!item) {
+                plan->items = xrealloc(plan->items, (plan->n_items + 1) * sizeof *plan->items);
+                item = &plan->items[plan->n_items++];
+                memset(item, 0, sizeof *item);
+                item->change = g;
+            }
+            append_keys(&item->closes, &item->n_closes, p->items[i].closes, p->items[i].n_closes);
+        }
+        append_keys(&plan->unclosable, &plan->n_unclosable, p->unclosable, p->n_unclosable);
+        fixplan_free(p);
+        analysis_free(sa);
+        scenario_free(sub);
+    }
+    /* a tenant that could move off several hosts at once may make a smaller plan than the
+     * hosts' minima joined: then the plan is not proven minimal */
+    for (size_t t = 0; t < s->n_tenants; t++)
+        if (dedicated_in[t] > 1) plan->exact = false;
+    for (size_t i = 0; i < plan->n_items; i++)
+        xqsort(plan->items[i].closes, plan->items[i].n_closes, sizeof(PathKey), key_cmp);
+    xqsort(plan->unclosable, plan->n_unclosable, sizeof(PathKey), key_cmp);
+    free(dedicated_in);
+    free(has_start);
+    return plan;
+}
+
 FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)
 {
+    size_t n_cands, hosts_with_starts = 0;
+    free(fixplan_candidates(s, a, &n_cands));
+    bool *seen = xcalloc(s->n_hosts + 1, sizeof *seen);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        if (a->is_start[w] && !seen[a->host_of[w]]) {
+            seen[a->host_of[w]] = true;
+            hosts_with_starts++;
+        }
+    free(seen);
+    if (n_cands > FIXPLAN_EXACT_MAX && hosts_with_starts > 1) return plan_by_host(s, c, a, n_cands);
     return fixplan_compute_with(s, c, a, false, false);
 }
 

@@ -22,10 +22,13 @@ typedef enum {
     CHANGE_TENANT_DEDICATED, /* a tenant's workloads moved to hosts of their own */
 } ChangeKind;
 
+#define CHANGE_ALL_HOSTS ((size_t)-1)
+
 typedef struct {
     ChangeKind kind;
     size_t target; /* workload, host or tenant index in the scenario it was made for */
     size_t mount;  /* mount index, for the mount changes */
+    size_t host;   /* CHANGE_TENANT_DEDICATED: only off this host (index), or CHANGE_ALL_HOSTS */
 } Change;
 
 /* A path's identity: its start and its target ("host:ID" or "tenant:ID"). Owned strings. */

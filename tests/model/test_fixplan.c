@@ -64,13 +64,11 @@ static bool some_subset_works(const Scenario *s, const Change *cands, size_t n, 
     for (size_t i = 0; i < k; i++)
         idx[i] = i;
     for (;;) {
-        if (left_after(s, cands, idx, k, plan) == 0)
-            return true;
+        if (left_after(s, cands, idx, k, plan) == 0) return true;
         size_t i = k;
         while (i > 0 && idx[i - 1] == n - k + i - 1)
             i--;
-        if (i == 0)
-            return false;
+        if (i == 0) return false;
         idx[i - 1]++;
         for (size_t j = i; j < k; j++)
             idx[j] = idx[j - 1] + 1;
@@ -99,10 +97,10 @@ static void check_plan(const Scenario *s, const char *label)
     size_t n_left;
     PathKey *left = pathkeys_of(after, &n_left);
     for (size_t i = 0; i < n_left; i++)
-        cr_assert_not_null(bsearch(&left[i], plan->unclosable, plan->n_unclosable,
-                                   sizeof(PathKey), key_cmp),
-                           "%s: after the plan, %s -> %s remains and is not unclosable", label,
-                           left[i].from, left[i].to);
+        cr_assert_not_null(
+            bsearch(&left[i], plan->unclosable, plan->n_unclosable, sizeof(PathKey), key_cmp),
+            "%s: after the plan, %s -> %s remains and is not unclosable", label, left[i].from,
+            left[i].to);
     pathkeys_free(left, n_left);
     analysis_free(after);
     scenario_free(t);
@@ -129,8 +127,7 @@ Test(fixplan, bundled_scenarios_get_the_minimum_plan, .timeout = 300)
     size_t count = 0;
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-            continue;
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
         char path[512];
         snprintf(path, sizeof path, "scenarios/%s", e->d_name);
         char *err = NULL;
@@ -196,6 +193,62 @@ Test(fixplan, hyperv_alone_does_not_fix_a_writable_ssh_mount_on_windows)
                  "the fix is the mount, not the isolation");
     cr_assert_eq(p->n_unclosable, 0);
     fixplan_free(p);
+    analysis_free(a);
+    scenario_free(s);
+}
+
+Test(fixplan, large_scenarios_are_planned_host_by_host_and_the_plan_works, .timeout = 120)
+{
+    Scenario *s = scenario_new("fleet");
+    rng_state = 7;
+    char id[32], tid[32], hid[32];
+    for (int i = 0; i < 4; i++) {
+        snprintf(id, sizeof id, "t%d", i);
+        scenario_add_tenant(s, id, i % 2 ? TRUST_TRUSTED : TRUST_UNTRUSTED);
+        snprintf(id, sizeof id, "h%d", i);
+        Host *h = scenario_add_host(s, id, i % 2 ? OS_LINUX : OS_WINDOWS);
+        h->ssh = true;
+        host_add_user(h, "alice", false);
+    }
+    for (int i = 0; i < 40; i++) {
+        snprintf(id, sizeof id, "w%d", i);
+        snprintf(tid, sizeof tid, "t%u", rnd(4));
+        snprintf(hid, sizeof hid, "h%u", rnd(4));
+        Workload *w = scenario_add_workload(s, id, tid, hid);
+        w->isolation = (Isolation)rnd(3);
+        w->account = (Account)rnd(2);
+        if (rnd(2))
+            workload_add_mount(w,
+                               scenario_host(s, hid)->os == OS_LINUX ? "/home/alice/.ssh"
+                                                                     : "C:\\Users\\alice\\.ssh",
+                               NULL, false);
+    }
+    EngineOptions o = {.max_paths = 0};
+    Analysis *a = engine_analyze(s, cat, &o);
+    FixPlan *plan = fixplan_compute(s, cat, a);
+    cr_assert_gt(plan->n_candidates, FIXPLAN_EXACT_MAX, "the test needs a large candidate set");
+    cr_assert_gt(plan->n_items, 0);
+    Scenario *t = scenario_clone(s);
+    Change changes[256];
+    cr_assert_lt(plan->n_items, 256);
+    for (size_t i = 0; i < plan->n_items; i++)
+        changes[i] = plan->items[i].change;
+    change_apply_all(t, changes, plan->n_items);
+    Analysis *after = engine_analyze(t, cat, &o);
+    size_t n_left;
+    PathKey *left = pathkeys_of(after, &n_left);
+    for (size_t i = 0; i < n_left; i++)
+        cr_assert_not_null(
+            bsearch(&left[i], plan->unclosable, plan->n_unclosable, sizeof(PathKey), key_cmp),
+            "after the plan, %s -> %s remains", left[i].from, left[i].to);
+    size_t closed = 0;
+    for (size_t i = 0; i < plan->n_items; i++)
+        closed += plan->items[i].n_closes;
+    cr_assert_gt(closed, 0, "each change says which paths it closes");
+    pathkeys_free(left, n_left);
+    analysis_free(after);
+    scenario_free(t);
+    fixplan_free(plan);
     analysis_free(a);
     scenario_free(s);
 }
