@@ -211,7 +211,10 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
         jsonw_kstring(w, "change", change_kind_name(c->kind));
         switch (c->kind) {
         case CHANGE_SSH_OFF: jsonw_kstring(w, "host", s->hosts[c->target].id); break;
-        case CHANGE_TENANT_DEDICATED: jsonw_kstring(w, "tenant", s->tenants[c->target].id); break;
+        case CHANGE_TENANT_DEDICATED:
+            jsonw_kstring(w, "tenant", s->tenants[c->target].id);
+            if (c->host != CHANGE_ALL_HOSTS) jsonw_kstring(w, "host", s->hosts[c->host].id);
+            break;
         default:
             jsonw_kstring(w, "workload", s->workloads[c->target].id);
             if (c->kind == CHANGE_MOUNT_READ_ONLY || c->kind == CHANGE_MOUNT_REMOVE)
