@@ -198,7 +198,7 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
     const Scenario *s = a->scenario;
     jsonw_key(w, "fix_plan");
     jsonw_object(w);
-    jsonw_kstring(w, "method", p->exact ? "exact" : "greedy");
+    jsonw_kstring(w, "method", p->skipped ? "skipped" : p->exact ? "exact" : "greedy");
     jsonw_kint(w, "candidates", (long long)p->n_candidates);
     jsonw_kint(w, "paths_before", (long long)p->paths_before);
     jsonw_end(w);

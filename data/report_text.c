@@ -165,6 +165,13 @@ static void write_findings(const Out *o, const Analysis *a, const Findings *f)
 
 static void write_plan(const Out *o, const Analysis *a, const FixPlan *p)
 {
+    if (p->skipped) {
+        fprintf(o->out,
+                "\n%sFIX PLAN%s not searched: %zu candidate changes (use --plan-limit 0 to "
+                "search anyway; it re-analyses the scenario many times)\n",
+                col(o, C_BOLD), col(o, C_RESET), p->n_candidates);
+        return;
+    }
     fprintf(o->out, "\n%sFIX PLAN%s (%s minimum over %zu candidate changes)\n", col(o, C_BOLD),
             col(o, C_RESET), p->exact ? "exact" : "greedy, not proven", p->n_candidates);
     if (!p->n_items)

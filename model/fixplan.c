@@ -551,3 +551,16 @@ void fixplan_free(FixPlan *p)
     pathkeys_free(p->unclosable, p->n_unclosable);
     free(p);
 }
+
+FixPlan *fixplan_compute_limited(const Scenario *s, const Catalog *c, const Analysis *a,
+                                 size_t max_candidates)
+{
+    size_t n;
+    free(fixplan_candidates(s, a, &n));
+    if (max_candidates == 0 || n <= max_candidates) return fixplan_compute(s, c, a);
+    FixPlan *plan = xcalloc(1, sizeof *plan);
+    plan->skipped = true;
+    plan->n_candidates = n;
+    plan->paths_before = a->paths_total;
+    return plan;
+}

@@ -45,6 +45,7 @@ typedef struct {
 
 typedef struct {
     bool exact;          /* brute force (true) or greedy (false) */
+    bool skipped;        /* not searched: too many candidates (fixplan_compute_limited) */
     size_t n_candidates; /* how many candidate changes were considered */
     FixItem *items;      /* the plan, in candidate order */
     size_t n_items;
@@ -71,6 +72,12 @@ FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)
 FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysis *a,
                               bool force_exact, bool force_greedy);
 void fixplan_free(FixPlan *p);
+
+/* Like fixplan_compute, but when there are more than max_candidates candidate changes it
+ * returns a plan marked skipped (no changes listed) instead of searching: the search
+ * re-analyses the scenario many times. max_candidates 0 means no limit. */
+FixPlan *fixplan_compute_limited(const Scenario *s, const Catalog *c, const Analysis *a,
+                                 size_t max_candidates);
 
 /* The paths of an analysis as sorted keys (owned array of *n). */
 PathKey *pathkeys_of(const Analysis *a, size_t *n);

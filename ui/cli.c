@@ -40,6 +40,8 @@ static const char usage_text[] =
     "  --check                    analyze: exit 1 if a start reaches a host or another tenant\n"
     "  --max-paths N              analyze: list at most N paths (default 1000, 0 for all)\n"
     "  --no-plan                  analyze: skip the fix plan (faster on large fleets)\n"
+    "  --plan-limit N             analyze: search the fix plan only up to N candidate\n"
+    "                             changes (default 500; 0: no limit)\n"
     "  --assume NAME=true|false   override an assumption (kernel_exploit,\n"
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
@@ -180,7 +182,7 @@ static const struct {
     {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
 };
 
-enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN };
+enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN, OPT_PLAN_LIMIT };
 
 int cli_main(int argc, char **argv)
 {
@@ -194,11 +196,12 @@ int cli_main(int argc, char **argv)
         {"catalog", required_argument, NULL, OPT_CATALOG},
         {"replace", no_argument, NULL, OPT_REPLACE},
         {"no-plan", no_argument, NULL, OPT_NO_PLAN},
+        {"plan-limit", required_argument, NULL, OPT_PLAN_LIMIT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    CliOptions o = {.max_paths = 1000};
+    CliOptions o = {.max_paths = 1000, .plan_limit = 500};
     for (int i = 0; i < ASSUME_COUNT; i++)
         o.assume[i] = -1;
     opterr = 0;
@@ -211,6 +214,15 @@ int cli_main(int argc, char **argv)
         case OPT_CHECK: o.check = true; break;
         case OPT_REPLACE: o.replace = true; break;
         case OPT_NO_PLAN: o.no_plan = true; break;
+        case OPT_PLAN_LIMIT: {
+            char *end;
+            errno = 0;
+            o.plan_limit = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || o.plan_limit < 0)
+                return cli_usage_error("--plan-limit: expected a number of 0 or more, got \"%s\"",
+                                       optarg);
+            break;
+        }
         case OPT_MAX_PATHS: {
             char *end;
             errno = 0;

@@ -22,6 +22,7 @@ typedef struct {
     const char *output;                 /* -o */
     bool check;                         /* --check */
     bool no_plan;                       /* --no-plan: skip the fix plan */
+    long plan_limit;                    /* --plan-limit N: search the plan up to N candidates */
     long max_paths;                     /* --max-paths, default 1000 */
     const char *catalogs[CLI_MAX_LIST]; /* --catalog FILE, in order */
     size_t n_catalogs;

@@ -31,7 +31,7 @@ int cmd_analyze(CliOptions *o)
     EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0};
     Analysis *a = engine_analyze(s, cat, &eo);
     Findings *findings = findings_compute(a);
-    FixPlan *plan = o->no_plan ? NULL : fixplan_compute(s, cat, a);
+    FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
     Report r = {
         .analysis = a, .findings = findings, .plan = plan, .max_paths = (size_t)o->max_paths};
 
