@@ -111,18 +111,31 @@ Findings *findings_compute(const Analysis *a)
     Findings *f = xcalloc(1, sizeof *f);
 
     /* Per host: tenants present, whether one is untrusted (or compromised), which workloads
-     * share the kernel. One finding per host with hostile tenants on a shared kernel. */
+     * share the kernel. One finding per host with hostile tenants on a shared kernel.
+     * Workloads are grouped by host once, so this stays linear. */
+    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first), *by_host = NULL;
+    for (size_t w = 0; w < s->n_workloads; w++)
+        first[a->host_of[w] + 2]++;
+    for (size_t h = 0; h < s->n_hosts; h++)
+        first[h + 2] += first[h + 1];
+    by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        by_host[first[a->host_of[w] + 1]++] = w;
+    bool *multi_tenant = xcalloc(s->n_hosts + 1, sizeof *multi_tenant);
     for (size_t h = 0; h < s->n_hosts; h++) {
         size_t *tenants = NULL, n_tenants = 0, *shared = NULL, n_shared = 0;
         bool hostile = false;
-        for (size_t w = 0; w < s->n_workloads; w++) {
-            if (a->host_of[w] != h) continue;
+        for (size_t i = first[h]; i < first[h + 1]; i++) {
+            size_t w = by_host[i];
             add_index(&tenants, &n_tenants, a->tenant_of[w]);
             hostile |= a->is_start[w];
             if (s->workloads[w].isolation == ISOLATION_PROCESS ||
-                s->workloads[w].isolation == ISOLATION_HOST)
-                add_index(&shared, &n_shared, w);
+                s->workloads[w].isolation == ISOLATION_HOST) {
+                shared = xrealloc(shared, (n_shared + 1) * sizeof *shared);
+                shared[n_shared++] = w;
+            }
         }
+        multi_tenant[h] = n_tenants > 1;
         if (hostile && n_tenants > 1 && n_shared > 0) {
             Finding *x = add(f, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
                              xasprintf("%zu tenants, one of them untrusted or breached, share "
@@ -141,9 +154,7 @@ Findings *findings_compute(const Analysis *a)
     for (size_t w = 0; w < s->n_workloads; w++) {
         const Workload *wl = &s->workloads[w];
         size_t h = a->host_of[w];
-        bool shares = false;
-        for (size_t v = 0; v < s->n_workloads && !shares; v++)
-            shares = a->host_of[v] == h && a->tenant_of[v] != a->tenant_of[w];
+        bool shares = multi_tenant[h];
         if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
             (shares || a->is_start[w]))
             add_one(f, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
@@ -183,6 +194,9 @@ Findings *findings_compute(const Analysis *a)
         }
     }
 
+    free(first);
+    free(by_host);
+    free(multi_tenant);
     sort_s = s;
     for (size_t i = 0; i < f->n; i++) {
         xqsort(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp);
