@@ -746,6 +746,22 @@ Scenario *scenario_parse(const char *text, size_t len, const char *file, char **
     return s;
 }
 
+Scenario *scenario_parse_fragment(const char *text, size_t len, const char *file, char **err)
+{
+    cJSON *root = json_parse_strict(text, len, file, err);
+    if (!root) return NULL;
+    Reader r = {.text = text, .len = len, .file = file};
+    Scenario *s = scenario_new("");
+    bool ok = read_scenario(&r, root, s);
+    cJSON_Delete(root);
+    if (!ok) {
+        scenario_free(s);
+        *err = r.err;
+        return NULL;
+    }
+    return s;
+}
+
 Scenario *scenario_load_file(const char *path, char **err)
 {
     char *text;

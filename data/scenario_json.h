@@ -26,6 +26,11 @@
  * object). */
 Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err);
 
+/* Reads a one-entity fragment (an edit's before or after state, model/edit.h) written by
+ * scenario_to_json: as scenario_parse, but without scenario_validate, since a fragment's
+ * references point outside it. Returns an owned scenario, or NULL with *err set (owned). */
+Scenario *scenario_parse_fragment(const char *text, size_t len, const char *file, char **err);
+
 /* Reads the file at path ("-": standard input) with file_read_all (at most
  * SCENARIO_MAX_FILE_BYTES) and scenario_parse. Errors as both give them, naming path. */
 Scenario *scenario_load_file(const char *path, char **err);

@@ -112,6 +112,24 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " note TEXT NOT NULL,"
     " PRIMARY KEY (workload_id, position)) WITHOUT ROWID;"
     "PRAGMA user_version = 2;",
+
+    /* 2 -> 3: the history of edits, for undo and redo across restarts. */
+    "CREATE TABLE edit ("
+    " id INTEGER PRIMARY KEY,"
+    " scenario_id INTEGER NOT NULL REFERENCES scenario (id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('tenant', 'host', 'workload', 'settings')),"
+    " label TEXT NOT NULL,"
+    " position INTEGER NOT NULL,"
+    " slot INTEGER,"
+    " before_json TEXT,"
+    " after_json TEXT,"
+    " undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),"
+    " created TEXT NOT NULL,"
+    " CHECK (before_json IS NOT NULL OR after_json IS NOT NULL),"
+    " UNIQUE (scenario_id, seq));"
+    "CREATE INDEX edit_undone ON edit (scenario_id, undone, seq);"
+    "PRAGMA user_version = 3;",
 };
 
 /* The tables each schema version has, ending with NULL: a file with our application id
@@ -120,7 +138,9 @@ static const char *const tables_v1[] = {
     "scenario", "tenant", "host", "host_user", "workload", "mount", "workload_hardening", NULL,
 };
 static const char *const tables_v2[] = {"workload_capability", "workload_note", NULL};
-static const char *const *const tables_added[STORE_SCHEMA_VERSION] = {tables_v1, tables_v2};
+static const char *const tables_v3[] = {"edit", NULL};
+static const char *const *const tables_added[STORE_SCHEMA_VERSION] = {tables_v1, tables_v2,
+                                                                      tables_v3};
 
 bool store_migrate(sqlite3 *db, int from, int to, char **err)
 {
@@ -163,10 +183,43 @@ enum {
     Q_HARDENING_SELECT,
     Q_CAPABILITY_SELECT,
     Q_NOTE_SELECT,
+    Q_SCENARIO_ID,
+    Q_SCENARIO_TOUCH,
+    Q_SCENARIO_RENAME,
+    Q_TENANT_FIND, /* FIND, NEXT, COUNT, USED, DELETE: per kind, in EditKind order */
+    Q_HOST_FIND,
+    Q_WORKLOAD_FIND,
+    Q_TENANT_NEXT,
+    Q_HOST_NEXT,
+    Q_WORKLOAD_NEXT,
+    Q_TENANT_COUNT,
+    Q_HOST_COUNT,
+    Q_WORKLOAD_COUNT,
+    Q_TENANT_USED,
+    Q_HOST_USED,
+    Q_TENANT_DELETE,
+    Q_HOST_DELETE,
+    Q_WORKLOAD_DELETE,
+    Q_TENANT_UPDATE,
+    Q_HOST_UPDATE,
+    Q_HOST_USERS_CLEAR,
+    Q_EDIT_DROP_UNDONE,
+    Q_EDIT_LAST_SEQ,
+    Q_EDIT_INSERT,
+    Q_EDIT_LAST_DONE,
+    Q_EDIT_FIRST_UNDONE,
+    Q_EDIT_MARK,
+    Q_EDIT_CLEAR,
+    Q_HISTORY,
     Q_COUNT
 };
 
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define NOW          "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define FIND(table)  "SELECT id, position FROM " table " WHERE scenario_id = ?1 AND ident = ?2"
+#define NEXT(table)  "SELECT max(position) FROM " table " WHERE scenario_id = ?1"
+#define COUNT(table) "SELECT count(*) FROM " table " WHERE scenario_id = ?1"
+#define USED(column) "SELECT ident FROM workload WHERE scenario_id = ?1 AND " column " = ?2 LIMIT 1"
+#define EDIT_ROW     "SELECT id, kind, label, position, slot, before_json, after_json FROM edit"
 #define CHILDREN_OF_WORKLOADS(table, cols)                                                         \
     "SELECT c.workload_id, " cols " FROM " table " c JOIN workload w ON w.id = c.workload_id"      \
     " WHERE w.scenario_id = ?1 ORDER BY w.position, c.position"
@@ -220,6 +273,38 @@ static const char *const queries[Q_COUNT] = {
     [Q_HARDENING_SELECT] = CHILDREN_OF_WORKLOADS("workload_hardening", "c.name"),
     [Q_CAPABILITY_SELECT] = CHILDREN_OF_WORKLOADS("workload_capability", "c.name"),
     [Q_NOTE_SELECT] = CHILDREN_OF_WORKLOADS("workload_note", "c.note"),
+    [Q_SCENARIO_ID] = "SELECT id FROM scenario WHERE name = ?1",
+    [Q_SCENARIO_TOUCH] = "UPDATE scenario SET updated = " NOW " WHERE id = ?1",
+    [Q_SCENARIO_RENAME] = "UPDATE scenario SET name = ?2, updated = " NOW " WHERE id = ?1",
+    [Q_TENANT_FIND] = FIND("tenant"),
+    [Q_HOST_FIND] = FIND("host"),
+    [Q_WORKLOAD_FIND] = FIND("workload"),
+    [Q_TENANT_NEXT] = NEXT("tenant"),
+    [Q_HOST_NEXT] = NEXT("host"),
+    [Q_WORKLOAD_NEXT] = NEXT("workload"),
+    [Q_TENANT_COUNT] = COUNT("tenant"),
+    [Q_HOST_COUNT] = COUNT("host"),
+    [Q_WORKLOAD_COUNT] = COUNT("workload"),
+    [Q_TENANT_USED] = USED("tenant"),
+    [Q_HOST_USED] = USED("host"),
+    [Q_TENANT_DELETE] = "DELETE FROM tenant WHERE id = ?1",
+    [Q_HOST_DELETE] = "DELETE FROM host WHERE id = ?1",
+    [Q_WORKLOAD_DELETE] = "DELETE FROM workload WHERE id = ?1",
+    [Q_TENANT_UPDATE] = "UPDATE tenant SET ident = ?2, name = ?3, trust = ?4 WHERE id = ?1",
+    [Q_HOST_UPDATE] = "UPDATE host SET ident = ?2, os = ?3, ssh = ?4 WHERE id = ?1",
+    [Q_HOST_USERS_CLEAR] = "DELETE FROM host_user WHERE host_id = ?1",
+    [Q_EDIT_DROP_UNDONE] = "DELETE FROM edit WHERE scenario_id = ?1 AND undone = 1",
+    [Q_EDIT_LAST_SEQ] = "SELECT max(seq) FROM edit WHERE scenario_id = ?1",
+    [Q_EDIT_INSERT] = "INSERT INTO edit (scenario_id, seq, kind, label, position, slot,"
+                      " before_json, after_json, undone, created)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, " NOW ")",
+    [Q_EDIT_LAST_DONE] =
+        EDIT_ROW " WHERE scenario_id = ?1 AND undone = 0 ORDER BY seq DESC LIMIT 1",
+    [Q_EDIT_FIRST_UNDONE] = EDIT_ROW " WHERE scenario_id = ?1 AND undone = 1 ORDER BY seq LIMIT 1",
+    [Q_EDIT_MARK] = "UPDATE edit SET undone = ?2 WHERE id = ?1",
+    [Q_EDIT_CLEAR] = "DELETE FROM edit WHERE scenario_id = ?1",
+    [Q_HISTORY] = "SELECT seq, kind, label, created, undone FROM edit WHERE scenario_id = ?1"
+                  " ORDER BY seq",
 };
 
 struct Store {
@@ -769,69 +854,89 @@ static bool save_strlist(Store *st, int q, sqlite3_int64 wid, const StrList *l)
     return true;
 }
 
-/* Inserts the tenants, hosts and workloads of s under scenario row sid. False on a database
- * failure (the error stays on the connection). */
+/* Inserts one tenant, host (with its users) or workload (with its mounts, hardening,
+ * capabilities and notes) at position pos of scenario row sid. False on a database failure
+ * (the error stays on the connection). */
+static bool save_tenant(Store *st, sqlite3_int64 sid, sqlite3_int64 pos, const Tenant *t)
+{
+    sqlite3_stmt *q = stmt(st, Q_TENANT_INSERT);
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int64(q, 2, pos);
+    bind_text(q, 3, t->id);
+    bind_text(q, 4, t->name ? t->name : t->id);
+    bind_text(q, 5, trust_name(t->trust));
+    return run(q);
+}
+
+/* Inserts the users of h under host row hid. */
+static bool save_users(Store *st, sqlite3_int64 hid, const Host *h)
+{
+    sqlite3_stmt *q = stmt(st, Q_HOST_USER_INSERT);
+    if (!q) return false;
+    for (size_t u = 0; u < h->n_users; u++) {
+        sqlite3_bind_int64(q, 1, hid);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)u);
+        bind_text(q, 3, h->users[u].name);
+        sqlite3_bind_int(q, 4, h->users[u].admin);
+        if (!run(q)) return false;
+    }
+    return true;
+}
+
+static bool save_host(Store *st, sqlite3_int64 sid, sqlite3_int64 pos, const Host *h)
+{
+    sqlite3_stmt *q = stmt(st, Q_HOST_INSERT);
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int64(q, 2, pos);
+    bind_text(q, 3, h->id);
+    bind_text(q, 4, os_name(h->os));
+    sqlite3_bind_int(q, 5, h->ssh);
+    return run(q) && save_users(st, sqlite3_last_insert_rowid(st->db), h);
+}
+
+static bool save_workload(Store *st, sqlite3_int64 sid, sqlite3_int64 pos, const Workload *w)
+{
+    sqlite3_stmt *qw = stmt(st, Q_WORKLOAD_INSERT), *qm = stmt(st, Q_MOUNT_INSERT);
+    if (!qw || !qm) return false;
+    sqlite3_bind_int64(qw, 1, sid);
+    sqlite3_bind_int64(qw, 2, pos);
+    bind_text(qw, 3, w->id);
+    bind_text(qw, 4, w->tenant);
+    bind_text(qw, 5, w->host);
+    bind_text(qw, 6, isolation_name(w->isolation));
+    bind_text(qw, 7, account_name(w->account));
+    sqlite3_bind_int(qw, 8, w->privileged);
+    sqlite3_bind_int(qw, 9, w->compromised);
+    sqlite3_bind_int(qw, 10, (w->host_namespaces & HOSTNS_PID) != 0);
+    sqlite3_bind_int(qw, 11, (w->host_namespaces & HOSTNS_NETWORK) != 0);
+    sqlite3_bind_int(qw, 12, (w->host_namespaces & HOSTNS_IPC) != 0);
+    if (!run(qw)) return false;
+    sqlite3_int64 wid = sqlite3_last_insert_rowid(st->db);
+    for (size_t m = 0; m < w->n_mounts; m++) {
+        sqlite3_bind_int64(qm, 1, wid);
+        sqlite3_bind_int64(qm, 2, (sqlite3_int64)m);
+        bind_text(qm, 3, w->mounts[m].host_path);
+        bind_text(qm, 4, w->mounts[m].path);
+        sqlite3_bind_int(qm, 5, w->mounts[m].read_only);
+        if (!run(qm)) return false;
+    }
+    return save_strlist(st, Q_HARDENING_INSERT, wid, &w->hardening) &&
+           save_strlist(st, Q_CAPABILITY_INSERT, wid, &w->capabilities) &&
+           save_strlist(st, Q_NOTE_INSERT, wid, &w->notes);
+}
+
+/* Inserts the tenants, hosts and workloads of s under scenario row sid, at positions 0, 1,
+ * ... False on a database failure (the error stays on the connection). */
 static bool save_children(Store *st, sqlite3_int64 sid, const Scenario *s)
 {
-    sqlite3_stmt *qt = stmt(st, Q_TENANT_INSERT), *qh = stmt(st, Q_HOST_INSERT),
-                 *qu = stmt(st, Q_HOST_USER_INSERT), *qw = stmt(st, Q_WORKLOAD_INSERT),
-                 *qm = stmt(st, Q_MOUNT_INSERT);
-    if (!qt || !qh || !qu || !qw || !qm) return false;
-    for (size_t i = 0; i < s->n_tenants; i++) {
-        const Tenant *t = &s->tenants[i];
-        sqlite3_bind_int64(qt, 1, sid);
-        sqlite3_bind_int64(qt, 2, (sqlite3_int64)i);
-        bind_text(qt, 3, t->id);
-        bind_text(qt, 4, t->name ? t->name : t->id);
-        bind_text(qt, 5, trust_name(t->trust));
-        if (!run(qt)) return false;
-    }
-    for (size_t i = 0; i < s->n_hosts; i++) {
-        const Host *h = &s->hosts[i];
-        sqlite3_bind_int64(qh, 1, sid);
-        sqlite3_bind_int64(qh, 2, (sqlite3_int64)i);
-        bind_text(qh, 3, h->id);
-        bind_text(qh, 4, os_name(h->os));
-        sqlite3_bind_int(qh, 5, h->ssh);
-        if (!run(qh)) return false;
-        sqlite3_int64 hid = sqlite3_last_insert_rowid(st->db);
-        for (size_t u = 0; u < h->n_users; u++) {
-            sqlite3_bind_int64(qu, 1, hid);
-            sqlite3_bind_int64(qu, 2, (sqlite3_int64)u);
-            bind_text(qu, 3, h->users[u].name);
-            sqlite3_bind_int(qu, 4, h->users[u].admin);
-            if (!run(qu)) return false;
-        }
-    }
-    for (size_t i = 0; i < s->n_workloads; i++) {
-        const Workload *w = &s->workloads[i];
-        sqlite3_bind_int64(qw, 1, sid);
-        sqlite3_bind_int64(qw, 2, (sqlite3_int64)i);
-        bind_text(qw, 3, w->id);
-        bind_text(qw, 4, w->tenant);
-        bind_text(qw, 5, w->host);
-        bind_text(qw, 6, isolation_name(w->isolation));
-        bind_text(qw, 7, account_name(w->account));
-        sqlite3_bind_int(qw, 8, w->privileged);
-        sqlite3_bind_int(qw, 9, w->compromised);
-        sqlite3_bind_int(qw, 10, (w->host_namespaces & HOSTNS_PID) != 0);
-        sqlite3_bind_int(qw, 11, (w->host_namespaces & HOSTNS_NETWORK) != 0);
-        sqlite3_bind_int(qw, 12, (w->host_namespaces & HOSTNS_IPC) != 0);
-        if (!run(qw)) return false;
-        sqlite3_int64 wid = sqlite3_last_insert_rowid(st->db);
-        for (size_t m = 0; m < w->n_mounts; m++) {
-            sqlite3_bind_int64(qm, 1, wid);
-            sqlite3_bind_int64(qm, 2, (sqlite3_int64)m);
-            bind_text(qm, 3, w->mounts[m].host_path);
-            bind_text(qm, 4, w->mounts[m].path);
-            sqlite3_bind_int(qm, 5, w->mounts[m].read_only);
-            if (!run(qm)) return false;
-        }
-        if (!save_strlist(st, Q_HARDENING_INSERT, wid, &w->hardening) ||
-            !save_strlist(st, Q_CAPABILITY_INSERT, wid, &w->capabilities) ||
-            !save_strlist(st, Q_NOTE_INSERT, wid, &w->notes))
-            return false;
-    }
+    for (size_t i = 0; i < s->n_tenants; i++)
+        if (!save_tenant(st, sid, (sqlite3_int64)i, &s->tenants[i])) return false;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        if (!save_host(st, sid, (sqlite3_int64)i, &s->hosts[i])) return false;
+    for (size_t i = 0; i < s->n_workloads; i++)
+        if (!save_workload(st, sid, (sqlite3_int64)i, &s->workloads[i])) return false;
     return true;
 }
 
@@ -878,16 +983,19 @@ static bool save_in_tx(Store *st, const Scenario *s, bool replace, StoreSaveResu
                          " (use --replace to overwrite it)",
                          qname);
     } else if (old) {
-        /* keep the row (its id and creation time); its children are written anew */
+        /* keep the row (its id and creation time); its children are written anew, and its
+         * history, which no longer leads to this content, goes */
         sqlite3_stmt *u = stmt(st, Q_SCENARIO_UPDATE), *cw = stmt(st, Q_CLEAR_WORKLOADS),
-                     *ct = stmt(st, Q_CLEAR_TENANTS), *ch = stmt(st, Q_CLEAR_HOSTS);
-        if (u && cw && ct && ch) {
+                     *ct = stmt(st, Q_CLEAR_TENANTS), *ch = stmt(st, Q_CLEAR_HOSTS),
+                     *ce = stmt(st, Q_EDIT_CLEAR);
+        if (u && cw && ct && ch && ce) {
             sqlite3_bind_int64(u, 1, sid);
             bind_scenario_row(u, s);
             sqlite3_bind_int64(cw, 1, sid);
             sqlite3_bind_int64(ct, 1, sid);
             sqlite3_bind_int64(ch, 1, sid);
-            ok = run(u) && run(cw) && run(ct) && run(ch) && save_children(st, sid, s);
+            sqlite3_bind_int64(ce, 1, sid);
+            ok = run(u) && run(cw) && run(ct) && run(ch) && run(ce) && save_children(st, sid, s);
         }
         if (ok)
             *res = STORE_REPLACED;
@@ -1024,6 +1132,634 @@ void store_entries_free(StoreEntry *entries, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(entries[i].name);
         free(entries[i].description);
+    }
+    free(entries);
+}
+
+/* ---- Writing in one transaction ---- */
+
+/* The body of a write transaction: returns false with *err set (owned) to refuse or fail;
+ * what names the operation for database errors. */
+typedef bool (*TxBody)(Store *st, void *ctx, const char *what, char **err);
+
+/* Runs body in one write transaction: it commits only when body succeeds. */
+static bool in_write_tx(Store *st, const char *what, TxBody body, void *ctx, char **err)
+{
+    *err = NULL;
+    bool ok = tx_begin(st, true, what, err) && body(st, ctx, what, err) && tx_commit(st, what, err);
+    tx_rollback(st);
+    return ok;
+}
+
+/* Sets *err to the connection's last failure while doing what; returns false. */
+static bool db_fail(const Store *st, const char *what, char **err)
+{
+    *err = db_error(st, what);
+    return false;
+}
+
+/* Steps s (bound by the caller), a query of at most one row, reading its first column as an
+ * integer: *found is false when there is no row or the value is NULL. Resets s. False on a
+ * database failure (the error stays on the connection). */
+static bool fetch_int(sqlite3_stmt *s, bool *found, sqlite3_int64 *out)
+{
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+    if (*found) *out = sqlite3_column_int64(s, 0);
+    stmt_done(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* The row id of the scenario named name in *sid, when *found. False on a database failure. */
+static bool scenario_id(Store *st, const char *name, bool *found, sqlite3_int64 *sid)
+{
+    sqlite3_stmt *q = stmt(st, Q_SCENARIO_ID);
+    if (!q) return false;
+    bind_text(q, 1, name);
+    return fetch_int(q, found, sid);
+}
+
+/* Sets the scenario row's update time. */
+static bool touch(Store *st, sqlite3_int64 sid)
+{
+    sqlite3_stmt *q = stmt(st, Q_SCENARIO_TOUCH);
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, sid);
+    return run(q);
+}
+
+/* ---- Scenario management ---- */
+
+/* Checks, inside the caller's transaction, that name is free for a new or renamed
+ * scenario; false with *err set when it is not (or on a database failure). */
+static bool check_free_name(Store *st, const char *name, const char *what, char **err)
+{
+    if (!*name) {
+        *err = xstrdup("a scenario name cannot be empty");
+        return false;
+    }
+    bool found;
+    sqlite3_int64 sid;
+    if (!scenario_id(st, name, &found, &sid)) return db_fail(st, what, err);
+    if (found) {
+        char *q = escape_text(name, true);
+        *err = xasprintf("a scenario named %s is already in the workspace", q);
+        free(q);
+        return false;
+    }
+    return true;
+}
+
+/* Inserts a scenario row named name with s's description and assumptions; its row id in
+ * *sid. False on a database failure. */
+static bool insert_scenario(Store *st, const char *name, const Scenario *s, sqlite3_int64 *sid)
+{
+    sqlite3_stmt *q = stmt(st, Q_SCENARIO_INSERT);
+    if (!q) return false;
+    bind_text(q, 1, name);
+    bind_scenario_row(q, s);
+    if (!run(q)) return false;
+    *sid = sqlite3_last_insert_rowid(st->db);
+    return true;
+}
+
+typedef struct {
+    const char *from, *to; /* from is unused by create */
+} Names;
+
+static bool create_body(Store *st, void *ctx, const char *what, char **err)
+{
+    const Names *n = ctx;
+    if (!check_free_name(st, n->to, what, err)) return false;
+    Scenario *s = scenario_new(n->to); /* the defaults */
+    sqlite3_int64 sid;
+    bool ok = insert_scenario(st, n->to, s, &sid);
+    scenario_free(s);
+    return ok || db_fail(st, what, err);
+}
+
+static bool rename_body(Store *st, void *ctx, const char *what, char **err)
+{
+    const Names *n = ctx;
+    bool found;
+    sqlite3_int64 sid;
+    if (!scenario_id(st, n->from, &found, &sid)) return db_fail(st, what, err);
+    if (!found) {
+        *err = no_such_scenario(n->from);
+        return false;
+    }
+    if (strcmp(n->from, n->to) == 0) return true;
+    if (!check_free_name(st, n->to, what, err)) return false;
+    sqlite3_stmt *q = stmt(st, Q_SCENARIO_RENAME);
+    if (!q) return db_fail(st, what, err);
+    sqlite3_bind_int64(q, 1, sid);
+    bind_text(q, 2, n->to);
+    return run(q) || db_fail(st, what, err);
+}
+
+static bool duplicate_body(Store *st, void *ctx, const char *what, char **err)
+{
+    const Names *n = ctx;
+    Scenario *s = NULL;
+    sqlite3_int64 sid;
+    if (!load_in_tx(st, n->from, &s, &sid, err)) return false;
+    if (!s) {
+        *err = no_such_scenario(n->from);
+        return false;
+    }
+    bool ok = check_free_name(st, n->to, what, err);
+    if (ok && !(insert_scenario(st, n->to, s, &sid) && save_children(st, sid, s)))
+        ok = db_fail(st, what, err);
+    scenario_free(s);
+    return ok;
+}
+
+/* Runs body on the names from and to in one write transaction; what is "VERB scenario
+ * "NAME"" for messages. */
+static bool manage(Store *st, const char *verb, const char *shown, const char *from, const char *to,
+                   TxBody body, char **err)
+{
+    char *q = escape_text(shown, true);
+    char *what = xasprintf("cannot %s scenario %s", verb, q);
+    Names n = {from, to};
+    bool ok = in_write_tx(st, what, body, &n, err);
+    free(q);
+    free(what);
+    return ok;
+}
+
+bool store_create_empty(Store *st, const char *name, char **err)
+{
+    assert(st && name && err);
+    return manage(st, "create", name, NULL, name, create_body, err);
+}
+
+bool store_rename(Store *st, const char *from, const char *to, char **err)
+{
+    assert(st && from && to && err);
+    return manage(st, "rename", from, from, to, rename_body, err);
+}
+
+bool store_duplicate(Store *st, const char *from, const char *to, char **err)
+{
+    assert(st && from && to && err);
+    return manage(st, "duplicate", from, from, to, duplicate_body, err);
+}
+
+/* ---- Edits and their history ---- */
+
+_Static_assert(EDIT_TENANT == 0 && EDIT_HOST == 1 && EDIT_WORKLOAD == 2 && EDIT_SETTINGS == 3,
+               "the per-kind statements and kind_names follow EditKind");
+
+/* The edit table's kind column, by EditKind. */
+static const char *const kind_names[] = {"tenant", "host", "workload", "settings"};
+
+/* The statement of the per-kind group starting at first (Q_TENANT_FIND, ...) for kind. */
+static int kind_query(int first, EditKind kind)
+{
+    assert(kind != EDIT_SETTINGS);
+    return first + (int)kind;
+}
+
+/* The id of the entity of kind that fragment f holds ("" for the settings); NULL when it
+ * holds none. */
+static const char *fragment_ident(Scenario *f, EditKind kind)
+{
+    switch (kind) {
+    case EDIT_TENANT: return edit_tenant(f) ? edit_tenant(f)->id : NULL;
+    case EDIT_HOST: return edit_host(f) ? edit_host(f)->id : NULL;
+    case EDIT_WORKLOAD: return edit_workload(f) ? edit_workload(f)->id : NULL;
+    case EDIT_SETTINGS: return "";
+    }
+    return NULL;
+}
+
+/* Looks up entity ident of kind in scenario row sid: *found, and when found its row id and
+ * position. False on a database failure. */
+static bool find_entity(Store *st, EditKind kind, sqlite3_int64 sid, const char *ident, bool *found,
+                        sqlite3_int64 *rowid, sqlite3_int64 *pos)
+{
+    sqlite3_stmt *q = stmt(st, kind_query(Q_TENANT_FIND, kind));
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, sid);
+    bind_text(q, 2, ident);
+    int rc = sqlite3_step(q);
+    *found = rc == SQLITE_ROW;
+    if (*found) {
+        *rowid = sqlite3_column_int64(q, 0);
+        *pos = sqlite3_column_int64(q, 1);
+    }
+    stmt_done(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* Runs the per-kind single-integer query first (NEXT or COUNT) on scenario row sid. */
+static bool kind_int(Store *st, int first, EditKind kind, sqlite3_int64 sid, bool *found,
+                     sqlite3_int64 *out)
+{
+    sqlite3_stmt *q = stmt(st, kind_query(first, kind));
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, sid);
+    return fetch_int(q, found, out);
+}
+
+/* The position for an entity of kind added to scenario row sid: after the last. position is
+ * the edit's (in-memory) one, which must be at the end too. Returns 1, 0 with *why set
+ * (owned) when position is inside the list, or -1 on a database failure. */
+static int next_position(Store *st, EditKind kind, sqlite3_int64 sid, size_t position,
+                         sqlite3_int64 *pos, char **why)
+{
+    bool found;
+    sqlite3_int64 last = 0, count = 0;
+    if (!kind_int(st, Q_TENANT_NEXT, kind, sid, &found, &last)) return -1;
+    *pos = found ? last + 1 : 0;
+    if (position == (size_t)-1) return 1;
+    if (!kind_int(st, Q_TENANT_COUNT, kind, sid, &found, &count)) return -1;
+    if ((sqlite3_int64)position < count) {
+        *why = xasprintf("an added %s goes at the end of its list, not at position %zu",
+                         kind_names[kind], position);
+        return 0;
+    }
+    return 1;
+}
+
+/* Refuses (returns 0 with *why set) to remove the tenant or host ident of scenario row sid
+ * while a workload refers to it (its foreign keys would delete that workload). 1 when none
+ * does, -1 on a database failure. */
+static int check_unused(Store *st, EditKind kind, sqlite3_int64 sid, const char *ident, char **why)
+{
+    sqlite3_stmt *q = stmt(st, kind_query(Q_TENANT_USED, kind));
+    if (!q) return -1;
+    sqlite3_bind_int64(q, 1, sid);
+    bind_text(q, 2, ident);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        char *a = escape_text(ident, true), *b = escape_text(col_text(q, 0), true);
+        *why = xasprintf("%s %s still has workload %s", kind_names[kind], a, b);
+        free(a);
+        free(b);
+    }
+    stmt_done(q);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Changes the tenant or host at row rowid to the one fragment after holds, in place (its
+ * row id, position and the workloads referring to it stay). False on a database failure. */
+static bool update_in_place(Store *st, EditKind kind, sqlite3_int64 rowid, Scenario *after)
+{
+    if (kind == EDIT_TENANT) {
+        const Tenant *t = edit_tenant(after);
+        sqlite3_stmt *q = stmt(st, Q_TENANT_UPDATE);
+        if (!q) return false;
+        sqlite3_bind_int64(q, 1, rowid);
+        bind_text(q, 2, t->id);
+        bind_text(q, 3, t->name ? t->name : t->id);
+        bind_text(q, 4, trust_name(t->trust));
+        return run(q);
+    }
+    assert(kind == EDIT_HOST);
+    const Host *h = edit_host(after);
+    sqlite3_stmt *q = stmt(st, Q_HOST_UPDATE), *c = stmt(st, Q_HOST_USERS_CLEAR);
+    if (!q || !c) return false;
+    sqlite3_bind_int64(q, 1, rowid);
+    bind_text(q, 2, h->id);
+    bind_text(q, 3, os_name(h->os));
+    sqlite3_bind_int(q, 4, h->ssh);
+    sqlite3_bind_int64(c, 1, rowid);
+    return run(q) && run(c) && save_users(st, rowid, h);
+}
+
+/* Writes the change of one entity of kind, or of the settings, from fragment before to
+ * fragment after (either may be NULL, not both; the settings need after) to scenario row sid,
+ * inside the caller's write transaction. A changed tenant or host is updated in place; a
+ * changed workload is deleted (with its mounts, ...) and inserted again at its position.
+ * *slot is the entity's stored position: read for an insertion (no before) when use_slot is
+ * set (an undone removal goes back where it was; a redone addition where it went), set
+ * otherwise (-1 for the settings). position is the edit's own, checked for an addition.
+ * Returns 1 when written, 0 when the stored scenario does not hold what the edit expects
+ * (*why set, owned), -1 on a database failure (the error stays on the connection). */
+static int write_change(Store *st, sqlite3_int64 sid, EditKind kind, Scenario *before,
+                        Scenario *after, size_t position, bool use_slot, sqlite3_int64 *slot,
+                        char **why)
+{
+    const char *bid = before ? fragment_ident(before, kind) : NULL;
+    const char *aid = after ? fragment_ident(after, kind) : NULL;
+    if ((before && !bid) || (after && !aid) || (!before && !after) ||
+        (kind == EDIT_SETTINGS && !after)) {
+        *why = xasprintf("the edit holds no %s", kind_names[kind]);
+        return 0;
+    }
+    if (kind == EDIT_SETTINGS) {
+        sqlite3_stmt *q = stmt(st, Q_SCENARIO_UPDATE);
+        if (!q) return -1;
+        sqlite3_bind_int64(q, 1, sid);
+        bind_scenario_row(q, after);
+        *slot = -1;
+        return run(q) ? 1 : -1;
+    }
+    sqlite3_int64 rowid = 0, pos = 0;
+    if (before) {
+        bool found;
+        if (!find_entity(st, kind, sid, bid, &found, &rowid, &pos)) return -1;
+        if (!found) {
+            char *q = escape_text(bid, true);
+            *why = xasprintf("no %s %s in the workspace", kind_names[kind], q);
+            free(q);
+            return 0;
+        }
+    } else if (use_slot) {
+        pos = *slot;
+    } else {
+        int r = next_position(st, kind, sid, position, &pos, why);
+        if (r <= 0) return r;
+    }
+    *slot = pos;
+    if (before && after && kind != EDIT_WORKLOAD) /* keeps the workloads that refer to it */
+        return update_in_place(st, kind, rowid, after) ? 1 : -1;
+    if (before) {
+        if (!after && kind != EDIT_WORKLOAD) {
+            int r = check_unused(st, kind, sid, bid, why);
+            if (r <= 0) return r;
+        }
+        sqlite3_stmt *d = stmt(st, kind_query(Q_TENANT_DELETE, kind));
+        if (!d) return -1;
+        sqlite3_bind_int64(d, 1, rowid);
+        if (!run(d)) return -1;
+    }
+    if (after) {
+        bool ok = kind == EDIT_TENANT ? save_tenant(st, sid, pos, edit_tenant(after))
+                  : kind == EDIT_HOST ? save_host(st, sid, pos, edit_host(after))
+                                      : save_workload(st, sid, pos, edit_workload(after));
+        if (!ok) return -1;
+    }
+    return 1;
+}
+
+/* The canonical JSON of fragment f under the scenario's name (a fragment's own name is not
+ * kept), owned; NULL when f is NULL. */
+static char *fragment_json(const Scenario *f, const char *name)
+{
+    if (!f) return NULL;
+    Scenario named = *f;
+    named.name = (char *)name; /* only read by scenario_to_json */
+    return scenario_to_json(&named);
+}
+
+typedef struct {
+    const char *scenario;
+    const Edit *edit;
+} RecordCtx;
+
+static bool record_body(Store *st, void *ctx, const char *what, char **err)
+{
+    const RecordCtx *c = ctx;
+    const Edit *e = c->edit;
+    bool found;
+    sqlite3_int64 sid, slot = -1, last = 0;
+    if (!scenario_id(st, c->scenario, &found, &sid)) return db_fail(st, what, err);
+    if (!found) {
+        *err = no_such_scenario(c->scenario);
+        return false;
+    }
+    char *why = NULL;
+    int r = write_change(st, sid, e->kind, e->before, e->after, e->position, false, &slot, &why);
+    if (r == 0) {
+        *err = xasprintf("%s: %s", what, why);
+        free(why);
+        return false;
+    }
+    if (r < 0) return db_fail(st, what, err);
+    /* a new edit ends redo: the undone edits go */
+    sqlite3_stmt *drop = stmt(st, Q_EDIT_DROP_UNDONE), *seq = stmt(st, Q_EDIT_LAST_SEQ),
+                 *ins = stmt(st, Q_EDIT_INSERT);
+    if (!drop || !seq || !ins) return db_fail(st, what, err);
+    sqlite3_bind_int64(drop, 1, sid);
+    sqlite3_bind_int64(seq, 1, sid);
+    if (!run(drop) || !fetch_int(seq, &found, &last)) return db_fail(st, what, err);
+    char *before = fragment_json(e->before, c->scenario);
+    char *after = fragment_json(e->after, c->scenario);
+    sqlite3_bind_int64(ins, 1, sid);
+    sqlite3_bind_int64(ins, 2, (found ? last : 0) + 1);
+    bind_text(ins, 3, kind_names[e->kind]);
+    bind_text(ins, 4, e->label ? e->label : "");
+    sqlite3_bind_int64(ins, 5, e->position == (size_t)-1 ? -1 : (sqlite3_int64)e->position);
+    if (e->kind == EDIT_SETTINGS)
+        sqlite3_bind_null(ins, 6);
+    else
+        sqlite3_bind_int64(ins, 6, slot);
+    bind_text(ins, 7, before);
+    bind_text(ins, 8, after);
+    bool ok = run(ins) && touch(st, sid);
+    free(before);
+    free(after);
+    return ok || db_fail(st, what, err);
+}
+
+bool store_record_edit(Store *st, const char *scenario, const Edit *e, char **err)
+{
+    assert(st && scenario && e && err);
+    char *qname = escape_text(scenario, true);
+    char *qlabel = escape_text(e->label ? e->label : "", true);
+    char *what = xasprintf("cannot record %s in scenario %s", qlabel, qname);
+    RecordCtx c = {scenario, e};
+    bool ok = in_write_tx(st, what, record_body, &c, err);
+    free(qname);
+    free(qlabel);
+    free(what);
+    return ok;
+}
+
+static bool kind_parse(const char *s, EditKind *out)
+{
+    for (int k = 0; k <= EDIT_SETTINGS; k++) {
+        if (strcmp(s, kind_names[k]) == 0) {
+            *out = (EditKind)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The edit of the history row q is on (columns as EDIT_ROW), as recorded (not inverted),
+ * owned, with its slot in *slot; NULL with *why set (owned) when the row is damaged. */
+static Edit *edit_of_row(sqlite3_stmt *q, sqlite3_int64 *slot, char **why)
+{
+    EditKind kind;
+    if (!kind_parse(col_text(q, 1), &kind)) {
+        *why = xstrdup("unknown kind");
+        return NULL;
+    }
+    if (kind != EDIT_SETTINGS && sqlite3_column_type(q, 4) == SQLITE_NULL) {
+        *why = xstrdup("no slot");
+        return NULL;
+    }
+    Edit *e = xcalloc(1, sizeof *e);
+    e->kind = kind;
+    e->label = xstrdup(col_text(q, 2));
+    sqlite3_int64 p = sqlite3_column_int64(q, 3);
+    e->position = p < 0 ? (size_t)-1 : (size_t)p;
+    *slot = sqlite3_column_int64(q, 4);
+    for (int i = 0; i < 2; i++) {
+        const char *text = (const char *)sqlite3_column_text(q, 5 + i);
+        if (!text) continue;
+        char *perr = NULL;
+        Scenario *f = scenario_parse_fragment(text, (size_t)sqlite3_column_bytes(q, 5 + i),
+                                              i ? "after_json" : "before_json", &perr);
+        if (!f) {
+            *why = perr;
+            edit_free(e);
+            return NULL;
+        }
+        if (i)
+            e->after = f;
+        else
+            e->before = f;
+    }
+    return e;
+}
+
+typedef struct {
+    const char *scenario, *qname; /* the name, and as messages show it */
+    bool redo;
+    Edit *edit; /* out: the edit written (owned), or NULL when there was none */
+} StepCtx;
+
+static bool step_body(Store *st, void *ctx, const char *what, char **err)
+{
+    StepCtx *c = ctx;
+    bool found;
+    sqlite3_int64 sid, eid, slot = 0;
+    if (!scenario_id(st, c->scenario, &found, &sid)) return db_fail(st, what, err);
+    if (!found) {
+        *err = no_such_scenario(c->scenario);
+        return false;
+    }
+    sqlite3_stmt *q = stmt(st, c->redo ? Q_EDIT_FIRST_UNDONE : Q_EDIT_LAST_DONE);
+    if (!q) return db_fail(st, what, err);
+    sqlite3_bind_int64(q, 1, sid);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        stmt_done(q);
+        return rc == SQLITE_DONE || db_fail(st, what, err); /* DONE: nothing to do */
+    }
+    eid = sqlite3_column_int64(q, 0);
+    char *why = NULL;
+    Edit *e = edit_of_row(q, &slot, &why);
+    stmt_done(q);
+    if (!e) {
+        *err = xasprintf("%s: %s: the history is damaged (edit %lld: %s)", st->shown, what,
+                         (long long)eid, why);
+        free(why);
+        return false;
+    }
+    if (!c->redo) edit_invert(e);
+    int r = write_change(st, sid, e->kind, e->before, e->after, e->position, true, &slot, &why);
+    sqlite3_stmt *mark = stmt(st, Q_EDIT_MARK);
+    if (r > 0 && mark) {
+        sqlite3_bind_int64(mark, 1, eid);
+        sqlite3_bind_int(mark, 2, !c->redo);
+        if (!run(mark) || !touch(st, sid)) r = -1;
+    } else if (r > 0) {
+        r = -1;
+    }
+    if (r == 0) {
+        char *qlabel = escape_text(e->label, true);
+        *err = xasprintf("cannot %s %s in scenario %s: %s", c->redo ? "redo" : "undo", qlabel,
+                         c->qname, why);
+        free(qlabel);
+        free(why);
+    } else if (r < 0) {
+        db_fail(st, what, err);
+    }
+    if (r <= 0) {
+        edit_free(e);
+        return false;
+    }
+    c->edit = e;
+    return true;
+}
+
+/* Undoes (redo false) or redoes the next edit of the scenario's history: see store_undo. */
+static bool step_history(Store *st, const char *scenario, bool redo, Edit **out, char **err)
+{
+    assert(st && scenario && out && err);
+    *out = NULL;
+    char *qname = escape_text(scenario, true);
+    char *what = xasprintf("cannot %s in scenario %s", redo ? "redo" : "undo", qname);
+    StepCtx c = {.scenario = scenario, .qname = qname, .redo = redo};
+    bool ok = in_write_tx(st, what, step_body, &c, err);
+    if (ok)
+        *out = c.edit;
+    else
+        edit_free(c.edit); /* written, but the commit failed */
+    free(qname);
+    free(what);
+    return ok;
+}
+
+bool store_undo(Store *st, const char *scenario, Edit **out, char **err)
+{
+    return step_history(st, scenario, false, out, err);
+}
+
+bool store_redo(Store *st, const char *scenario, Edit **out, char **err)
+{
+    return step_history(st, scenario, true, out, err);
+}
+
+bool store_history(Store *st, const char *scenario, StoreHistoryEntry **out, size_t *n, char **err)
+{
+    assert(st && scenario && out && n && err);
+    *out = NULL;
+    *n = 0;
+    *err = NULL;
+    char *qname = escape_text(scenario, true);
+    char *what = xasprintf("cannot read the history of scenario %s", qname);
+    free(qname);
+    StoreHistoryEntry *h = NULL;
+    size_t len = 0, cap = 0;
+    bool found = false, ok = tx_begin(st, false, what, err);
+    sqlite3_int64 sid;
+    if (ok && !scenario_id(st, scenario, &found, &sid)) ok = db_fail(st, what, err);
+    if (ok && !found) {
+        *err = no_such_scenario(scenario);
+        ok = false;
+    }
+    sqlite3_stmt *q = ok ? stmt(st, Q_HISTORY) : NULL;
+    if (ok && !q) ok = db_fail(st, what, err);
+    if (ok) {
+        sqlite3_bind_int64(q, 1, sid);
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            xgrow((void **)&h, &cap, len + 1, sizeof *h);
+            StoreHistoryEntry *e = &h[len++];
+            e->seq = (size_t)sqlite3_column_int64(q, 0);
+            EditKind kind = EDIT_SETTINGS;
+            kind_parse(col_text(q, 1), &kind); /* the CHECK constraint keeps it one of them */
+            e->kind = kind;
+            e->label = xstrdup(col_text(q, 2));
+            e->created = xstrdup(col_text(q, 3));
+            e->undone = sqlite3_column_int(q, 4) != 0;
+        }
+        if (rc != SQLITE_DONE) ok = db_fail(st, what, err);
+        stmt_done(q);
+    }
+    tx_rollback(st); /* a read transaction */
+    free(what);
+    if (!ok) {
+        store_history_free(h, len);
+        return false;
+    }
+    *out = h;
+    *n = len;
+    return true;
+}
+
+void store_history_free(StoreHistoryEntry *entries, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(entries[i].label);
+        free(entries[i].created);
     }
     free(entries);
 }

@@ -11,7 +11,7 @@
 /* PRAGMA application_id of every workspace: the bytes "BRKO" (0x42524b4f). */
 #define STORE_APPLICATION_ID 1112689487
 /* PRAGMA user_version this breakout writes; it migrates every earlier one on open. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Runs the migrations that take db from schema version from (0: an empty database) to to,
  * inside the caller's transaction (the caller commits or rolls back). Each one sets

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "edit.h"
 #include "embedded.h"
 #include "scenario_json.h"
 #include "store.h"
@@ -904,9 +905,9 @@ Test(store, a_workspace_with_a_damaged_first_page_is_refused_untouched)
 Test(store, a_newer_schema_version_is_refused_untouched)
 {
     char *path = closed_workspace("ws.db");
-    db_exec(path, "PRAGMA user_version = 3");
+    db_exec(path, "PRAGMA user_version = 4");
     assert_no_sidecars(path);
-    assert_refused(path, "workspace schema version 3 is newer than this breakout supports (2)");
+    assert_refused(path, "workspace schema version 4 is newer than this breakout supports (3)");
     free(path);
 }
 
@@ -999,8 +1000,9 @@ Test(store, a_version_1_workspace_is_migrated_on_open)
     save_ok(st, full, false, STORE_ADDED);
     assert_stored(st, full);
     store_close(st);
-    cr_assert_eq(db_int(path, "PRAGMA user_version"), 2);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), 3);
     cr_assert_eq(db_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM edit"), 0, "the history starts empty");
     assert_query(path, "PRAGMA foreign_key_check", "");
 
     /* the migrated schema is the schema of a new workspace */
@@ -1031,7 +1033,7 @@ Test(store, a_failed_migration_leaves_version_1)
     db_exec(path, "ALTER TABLE workload ADD COLUMN host_ipc INTEGER");
     char *err = NULL;
     cr_assert_null(store_open(path, false, &err));
-    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 1 to 2:"
+    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 1 to 3:"
                            " duplicate column name: host_ipc",
                            path);
     cr_assert_str_eq(err, want);
@@ -1039,11 +1041,267 @@ Test(store, a_failed_migration_leaves_version_1)
     free(want);
     cr_assert_eq(db_int(path, "PRAGMA user_version"), 1);
     cr_assert_eq(db_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                              " ('workload_capability', 'workload_note')"),
+                              " ('workload_capability', 'workload_note', 'edit')"),
                  0, "the migration was rolled back");
     cr_assert_eq(db_int(path, "SELECT count(*) FROM pragma_table_info('workload')"
                               " WHERE name = 'host_pid'"),
                  0);
+    free(path);
+}
+
+/* A copy of the version-1 fixture taken to version 2 with the released migration 1 -> 2
+ * (what a workspace of the previous breakout looks like): owned path. */
+static char *fixture_copy_v2(void)
+{
+    char *path = fixture_copy();
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    char *err = NULL;
+    cr_assert_eq(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert(store_migrate(db, 1, 2, &err), "%s", err ? err : "");
+    cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_close(db), SQLITE_OK);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), 2);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'edit'"), 0);
+    return path;
+}
+
+Test(store, a_version_2_workspace_is_migrated_to_3_and_can_be_edited)
+{
+    char *path = fixture_copy_v2();
+    /* a format-2 scenario saved by the previous breakout */
+    Store *st = open_ok(path, false);
+    store_close(st);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), 3);
+    st = open_ok(path, false);
+    Scenario *win = fixture_windows(), *lin = fixture_linux();
+    assert_stored(st, win);
+    assert_stored(st, lin);
+
+    /* the new table works: an edit is recorded and undone */
+    Edit *e = edit_change(win, EDIT_WORKLOAD, "guest-app");
+    edit_workload(e->after)->isolation = ISOLATION_HYPERV;
+    edit_set_label(e, "guest-app: Hyper-V");
+    char *err = NULL;
+    cr_assert(edit_apply(win, e, &err), "%s", err ? err : "");
+    cr_assert(store_record_edit(st, win->name, e, &err), "%s", err ? err : "");
+    assert_stored(st, win);
+    edit_free(e);
+    cr_assert(store_undo(st, win->name, &e, &err), "%s", err ? err : "");
+    cr_assert_not_null(e);
+    cr_assert(edit_apply(win, e, &err), "%s", err ? err : "");
+    edit_free(e);
+    Scenario *orig = fixture_windows();
+    assert_stored(st, orig);
+    assert_stored(st, win);
+    scenario_free(orig);
+    store_close(st);
+    assert_query(path, "PRAGMA foreign_key_check", "");
+    assert_query(path, "SELECT seq, kind, label, undone FROM edit",
+                 "1|workload|guest-app: Hyper-V|1\n");
+
+    /* the same schema as a new workspace */
+    Store *fresh;
+    char *fresh_path = new_workspace("fresh.db", &fresh);
+    store_close(fresh);
+    const char *schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name";
+    char *a = db_query(path, schema), *b = db_query(fresh_path, schema);
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    free(fresh_path);
+    scenario_free(win);
+    scenario_free(lin);
+    free(path);
+}
+
+Test(store, a_failed_migration_leaves_version_2)
+{
+    char *path = fixture_copy_v2();
+    /* the table that migration 3 creates is already there: its CREATE TABLE fails */
+    db_exec(path, "CREATE TABLE edit (x INTEGER)");
+    char *err = NULL;
+    cr_assert_null(store_open(path, false, &err));
+    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 2 to 3:"
+                           " table edit already exists",
+                           path);
+    cr_assert_str_eq(err, want);
+    free(err);
+    free(want);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), 2);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'edit_undone'"), 0,
+                 "the migration was rolled back");
+    free(path);
+}
+
+/* ---- Creating, renaming and duplicating scenarios ---- */
+
+Test(store, create_empty_makes_an_empty_scenario_with_the_defaults)
+{
+    Store *st;
+    char *path = new_workspace("ws.db", &st);
+    char *err = NULL;
+    cr_assert(store_create_empty(st, "Blank", &err), "%s", err ? err : "");
+    Scenario *want = scenario_new("Blank");
+    assert_stored(st, want);
+    cr_assert(listed(st, "Blank"));
+    Scenario *got = store_load(st, "Blank", &err);
+    cr_assert_null(got->description);
+    cr_assert(got->assume[ASSUME_KERNEL_EXPLOIT], "the default assumptions");
+    cr_assert_not(got->assume[ASSUME_HYPERVISOR_EXPLOIT]);
+    cr_assert_eq(got->n_tenants + got->n_hosts + got->n_workloads, 0);
+    scenario_free(got);
+
+    /* a taken name, an empty name */
+    char *counts = child_counts(path);
+    long scenarios = db_int(path, "SELECT count(*) FROM scenario");
+    cr_assert_not(store_create_empty(st, "Blank", &err));
+    cr_assert_str_eq(err, "a scenario named \"Blank\" is already in the workspace");
+    free(err);
+    cr_assert_not(store_create_empty(st, "Dedicated node per tenant", &err));
+    cr_assert_str_eq(err, "a scenario named \"Dedicated node per tenant\" is already in the"
+                          " workspace");
+    free(err);
+    cr_assert_not(store_create_empty(st, "", &err));
+    cr_assert_str_eq(err, "a scenario name cannot be empty");
+    free(err);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM scenario"), scenarios);
+    char *after = child_counts(path);
+    cr_assert_str_eq(after, counts);
+    free(after);
+    free(counts);
+
+    /* an empty scenario is filled through edits */
+    Scenario *s = store_load(st, "Blank", &err);
+    Scenario *f = scenario_new("Blank");
+    scenario_add_tenant(f, "t", TRUST_UNTRUSTED);
+    Edit *e = edit_add(EDIT_TENANT, f);
+    cr_assert(edit_apply(s, e, &err), "%s", err ? err : "");
+    cr_assert(store_record_edit(st, "Blank", e, &err), "%s", err ? err : "");
+    assert_stored(st, s);
+    edit_free(e);
+    scenario_free(s);
+    scenario_free(want);
+    store_close(st);
+    free(path);
+}
+
+Test(store, rename_moves_the_scenario_and_its_history)
+{
+    Store *st;
+    char *path = new_workspace("ws.db", &st);
+    char *err = NULL;
+    Scenario *s = store_load(st, "Dedicated node per tenant", &err);
+    cr_assert_not_null(s, "%s", err ? err : "");
+    long rowid = db_int(path, "SELECT id FROM scenario WHERE name = 'Dedicated node per tenant'");
+    Edit *e = edit_change(s, EDIT_SETTINGS, NULL);
+    e->after->assume[ASSUME_HYPERVISOR_EXPLOIT] = true;
+    cr_assert(edit_apply(s, e, &err), "%s", err ? err : "");
+    cr_assert(store_record_edit(st, s->name, e, &err), "%s", err ? err : "");
+    edit_free(e);
+
+    cr_assert(store_rename(st, "Dedicated node per tenant", "What if: hypervisor bug", &err), "%s",
+              err ? err : "");
+    cr_assert_not(listed(st, "Dedicated node per tenant"));
+    cr_assert(listed(st, "What if: hypervisor bug"));
+    cr_assert_eq(db_int(path, "SELECT id FROM scenario WHERE name = 'What if: hypervisor bug'"),
+                 rowid, "the same row");
+    free(s->name);
+    s->name = xstrdup("What if: hypervisor bug");
+    assert_stored(st, s);
+    /* the history came along: the edit can be undone under the new name */
+    cr_assert(store_undo(st, "What if: hypervisor bug", &e, &err), "%s", err ? err : "");
+    cr_assert_not_null(e);
+    cr_assert(edit_apply(s, e, &err), "%s", err ? err : "");
+    assert_stored(st, s);
+    cr_assert_not(s->assume[ASSUME_HYPERVISOR_EXPLOIT]);
+    edit_free(e);
+
+    /* to its own name: nothing to do */
+    cr_assert(store_rename(st, "What if: hypervisor bug", "What if: hypervisor bug", &err));
+    /* conflicts, missing, empty: refused, nothing changes */
+    cr_assert_not(store_rename(st, "What if: hypervisor bug", "Single-tenant baseline", &err));
+    cr_assert_str_eq(err, "a scenario named \"Single-tenant baseline\" is already in the"
+                          " workspace");
+    free(err);
+    cr_assert_not(store_rename(st, "Gone\n", "Anything", &err));
+    cr_assert_str_eq(err, "no scenario named \"Gone\\n\" in the workspace");
+    free(err);
+    cr_assert_not(store_rename(st, "What if: hypervisor bug", "", &err));
+    cr_assert_str_eq(err, "a scenario name cannot be empty");
+    free(err);
+    cr_assert(listed(st, "What if: hypervisor bug"));
+    cr_assert(listed(st, "Single-tenant baseline"));
+    assert_stored(st, s);
+    /* names are exact bytes: a name differing in case is another name */
+    cr_assert(store_rename(st, "What if: hypervisor bug", "WHAT IF: hypervisor bug", &err));
+    cr_assert(listed(st, "WHAT IF: hypervisor bug"));
+    scenario_free(s);
+    store_close(st);
+    free(path);
+}
+
+Test(store, duplicate_copies_the_contents_not_the_history)
+{
+    Store *st;
+    char *path = new_workspace("ws.db", &st);
+    Scenario *full = full_scenario("Original");
+    save_ok(st, full, false, STORE_ADDED);
+    char *err = NULL;
+    Edit *e = edit_change(full, EDIT_WORKLOAD, "w-host");
+    edit_workload(e->after)->isolation = ISOLATION_SANDBOX;
+    cr_assert(edit_apply(full, e, &err), "%s", err ? err : "");
+    cr_assert(store_record_edit(st, "Original", e, &err), "%s", err ? err : "");
+    edit_free(e);
+
+    cr_assert(store_duplicate(st, "Original", "Fork", &err), "%s", err ? err : "");
+    Scenario *fork = scenario_clone(full);
+    free(fork->name);
+    fork->name = xstrdup("Fork");
+    assert_stored(st, fork);
+    assert_stored(st, full);
+    StoreHistoryEntry *h = NULL;
+    size_t n = 99;
+    cr_assert(store_history(st, "Fork", &h, &n, &err), "%s", err ? err : "");
+    cr_assert_eq(n, 0, "the fork starts with nothing to undo");
+    cr_assert(store_undo(st, "Fork", &e, &err));
+    cr_assert_null(e);
+    cr_assert(store_history(st, "Original", &h, &n, &err), "%s", err ? err : "");
+    cr_assert_eq(n, 1, "the original keeps its history");
+    store_history_free(h, n);
+
+    /* the two are independent: editing the fork leaves the original alone */
+    e = edit_remove(fork, EDIT_WORKLOAD, "w-hyperv");
+    cr_assert(edit_apply(fork, e, &err), "%s", err ? err : "");
+    cr_assert(store_record_edit(st, "Fork", e, &err), "%s", err ? err : "");
+    edit_free(e);
+    assert_stored(st, fork);
+    assert_stored(st, full);
+
+    /* conflicts */
+    cr_assert_not(store_duplicate(st, "Original", "Fork", &err));
+    cr_assert_str_eq(err, "a scenario named \"Fork\" is already in the workspace");
+    free(err);
+    cr_assert_not(store_duplicate(st, "Nothing", "Fork 2", &err));
+    cr_assert_str_eq(err, "no scenario named \"Nothing\" in the workspace");
+    free(err);
+    cr_assert_not(store_duplicate(st, "Original", "", &err));
+    cr_assert_str_eq(err, "a scenario name cannot be empty");
+    free(err);
+    cr_assert_not(listed(st, "Fork 2"));
+    assert_stored(st, fork);
+
+    /* removing the original leaves the fork, and takes the original's history with it */
+    cr_assert(store_remove(st, "Original", &err), "%s", err ? err : "");
+    assert_stored(st, fork);
+    store_close(st);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM edit e JOIN scenario s ON s.id ="
+                              " e.scenario_id WHERE s.name = 'Fork'"),
+                 1);
+    cr_assert_eq(db_int(path, "SELECT count(*) FROM edit"), 1, "the original's history is gone");
+    assert_query(path, "PRAGMA foreign_key_check", "");
+    scenario_free(fork);
+    scenario_free(full);
     free(path);
 }
 
