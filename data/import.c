@@ -445,6 +445,23 @@ static bool docs_have_k8s(const cJSON *docs)
     return false;
 }
 
+/* A breakout scenario, or JSON that reads best as a broken one: an object with a scenario's
+ * keys, or an array holding such an object (and no Kubernetes or docker object). */
+static bool scenario_object(const cJSON *v)
+{
+    static const char *const keys[] = {"breakout", "tenants", "hosts", "workloads"};
+    for (size_t i = 0; cJSON_IsObject(v) && i < sizeof keys / sizeof *keys; i++)
+        if (cJSON_GetObjectItemCaseSensitive(v, keys[i])) return true;
+    return false;
+}
+
+static bool looks_like_scenario(const cJSON *root)
+{
+    if (cJSON_IsObject(root)) return scenario_object(root);
+    return cJSON_IsArray(root) && any_is(root, scenario_object) &&
+           !any_is(root, import_is_k8s_object) && !any_is(root, import_is_docker_object);
+}
+
 static char *not_recognised(const char *file)
 {
     return xasprintf("%s: not a breakout scenario, Kubernetes manifest or docker inspect output",
@@ -519,11 +536,15 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
         i++;
     import_progress(&c, 0);
 
+    if (i == len) { /* empty: the scenario reader says so best */
+        strlist_done(&own_notes);
+        return scenario_parse(text, len, file, err);
+    }
     if (i < len && (text[i] == '{' || text[i] == '[')) {
         char *json_err = NULL;
         root = json_parse_strict(text, len, file, &json_err);
         if (root) {
-            if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "breakout")) {
+            if (looks_like_scenario(root)) {
                 cJSON_Delete(root);
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;

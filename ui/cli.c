@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "catalog_json.h"
 #include "cli_int.h"
@@ -26,16 +27,23 @@ static const char usage_text[] =
     "  FILE                       the explorer on a workspace file, or on a scenario file\n"
     "                             imported into the workspace\n"
     "  list                       list the workspace's scenarios\n"
-    "  analyze FILE|NAME          analyse a scenario file, or a scenario of the workspace\n"
-    "  import FILE...             add scenario files to the workspace (all or nothing)\n"
+    "  analyze FILE|NAME          analyse a scenario, manifest or docker inspect file, or a\n"
+    "                             scenario of the workspace\n"
+    "  import FILE...             add scenarios, manifests or docker inspect output to the\n"
+    "                             workspace (all or nothing)\n"
     "  export NAME [-o FILE]      write a scenario as JSON (stdout without -o)\n"
+    "  diff A B                   what changed between two scenarios (files or names):\n"
+    "                             verdicts, paths, findings and the edits behind them;\n"
+    "                             exit 1 when B has a path, failing boundary or finding\n"
+    "                             that A has not\n"
     "  rm NAME                    remove a scenario from the workspace\n"
     "\n"
     "Options:\n"
     "  --db FILE                  the workspace (default $BREAKOUT_DB, else\n"
     "                             $XDG_DATA_HOME/breakout/workspace.db, else\n"
     "                             ~/.local/share/breakout/workspace.db)\n"
-    "  --format text|json         analyze: output format (default text)\n"
+    "  --format FORMAT            analyze: text (default), json, md, html, dot or sarif;\n"
+    "                             diff: text, json or md\n"
     "  -o, --output FILE          write to FILE instead of stdout (written atomically)\n"
     "  --check                    analyze: exit 1 if a start reaches a host or another tenant\n"
     "  --max-paths N              analyze: list at most N paths (default 1000, 0 for all)\n"
@@ -46,6 +54,14 @@ static const char usage_text[] =
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
     "  --replace                  import: overwrite a different scenario of the same name\n"
+    "\n"
+    "Reading Kubernetes manifests (JSON or YAML) and docker inspect output:\n"
+    "  --trusted NS, --untrusted NS   namespaces to trust or not (kube-system, kube-public\n"
+    "                             and kube-node-lease are trusted; others are not)\n"
+    "  --runtime-class NAME=MODE  isolation of a RuntimeClass: process, hyperv, sandbox, host\n"
+    "  --no-ssh                   hosts have no SSH server (the default assumes they do)\n"
+    "  --tenant-label KEY         docker: the container label naming its tenant\n"
+    "  --host NAME                docker: the host's name (default docker-host)\n"
     "  -h, --help                 show this help\n"
     "  -V, --version              show the version\n"
     "\n"
@@ -130,12 +146,55 @@ Catalog *cli_load_catalog(const CliOptions *o)
     return c;
 }
 
+/* Shows the importer's progress on a terminal: "reading FILE: NN%". */
+static void show_progress(size_t done, size_t total, void *ctx)
+{
+    const char *file = ctx;
+    if (done >= total)
+        fprintf(stderr, "\r\033[K");
+    else
+        fprintf(stderr, "\rreading %s: %zu%%", file, total ? done * 100 / total : 0);
+    fflush(stderr);
+}
+
+Scenario *cli_import_file(const CliOptions *o, const char *path)
+{
+    ImportOptions opt = o->import;
+    struct stat st;
+    char *safe = utf8_sanitize(path);
+    if (isatty(STDERR_FILENO) && stat(path, &st) == 0 && st.st_size > 4 * 1024 * 1024) {
+        opt.progress = show_progress;
+        opt.progress_ctx = safe;
+    }
+    StrList notes = {0};
+    char *err = NULL;
+    InputKind kind;
+    Scenario *s = import_file(path, &opt, &kind, &notes, &err);
+    free(safe);
+    if (!s) {
+        cli_report(err);
+    } else {
+        for (size_t i = 0; i < notes.n; i++)
+            cli_note("%s: %s", path, notes.items[i]);
+    }
+    strlist_done(&notes);
+    return s;
+}
+
+/* Applies --assume to s (which may be NULL); returns s. */
+static Scenario *apply_assumptions(const CliOptions *o, Scenario *s)
+{
+    for (int i = 0; s && i < ASSUME_COUNT; i++)
+        if (o->assume[i] >= 0) s->assume[i] = o->assume[i] == 1;
+    return s;
+}
+
 Scenario *cli_load_scenario(const CliOptions *o, const char *what)
 {
     char *err = NULL;
     Scenario *s = NULL;
     if (access(what, F_OK) == 0) {
-        s = scenario_load_file(what, &err);
+        return apply_assumptions(o, cli_import_file(o, what));
     } else {
         Store *st = cli_open_store(o);
         if (!st) return NULL;
@@ -151,9 +210,7 @@ Scenario *cli_load_scenario(const CliOptions *o, const char *what)
         cli_report(err);
         return NULL;
     }
-    for (int i = 0; i < ASSUME_COUNT; i++)
-        if (o->assume[i] >= 0) s->assume[i] = o->assume[i] == 1;
-    return s;
+    return apply_assumptions(o, s);
 }
 
 static bool parse_assume(CliOptions *o, const char *arg)
@@ -179,10 +236,10 @@ static const struct {
     int (*run)(CliOptions *);
 } commands[] = {
     {"list", cmd_list}, {"import", cmd_import},   {"export", cmd_export},
-    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
+    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze}, {"diff", cmd_diff},
 };
 
-enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN, OPT_PLAN_LIMIT };
+enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN, OPT_PLAN_LIMIT, OPT_TRUSTED, OPT_UNTRUSTED, OPT_RUNTIME_CLASS, OPT_NO_SSH, OPT_TENANT_LABEL, OPT_HOST };
 
 int cli_main(int argc, char **argv)
 {
@@ -197,6 +254,12 @@ int cli_main(int argc, char **argv)
         {"replace", no_argument, NULL, OPT_REPLACE},
         {"no-plan", no_argument, NULL, OPT_NO_PLAN},
         {"plan-limit", required_argument, NULL, OPT_PLAN_LIMIT},
+        {"trusted", required_argument, NULL, OPT_TRUSTED},
+        {"untrusted", required_argument, NULL, OPT_UNTRUSTED},
+        {"runtime-class", required_argument, NULL, OPT_RUNTIME_CLASS},
+        {"no-ssh", no_argument, NULL, OPT_NO_SSH},
+        {"tenant-label", required_argument, NULL, OPT_TENANT_LABEL},
+        {"host", required_argument, NULL, OPT_HOST},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -214,6 +277,23 @@ int cli_main(int argc, char **argv)
         case OPT_CHECK: o.check = true; break;
         case OPT_REPLACE: o.replace = true; break;
         case OPT_NO_PLAN: o.no_plan = true; break;
+        case OPT_TRUSTED:
+        case OPT_UNTRUSTED:
+        case OPT_RUNTIME_CLASS: {
+            char *err = NULL;
+            bool ok = c == OPT_TRUSTED     ? import_options_add_trusted(&o.import, optarg, &err)
+                      : c == OPT_UNTRUSTED ? import_options_add_untrusted(&o.import, optarg, &err)
+                                           : import_options_add_runtime_class(&o.import, optarg, &err);
+            if (!ok) {
+                int status = cli_usage_error("%s", err);
+                free(err);
+                return status;
+            }
+            break;
+        }
+        case OPT_NO_SSH: o.import.no_ssh = true; break;
+        case OPT_TENANT_LABEL: o.import.tenant_label = optarg; break;
+        case OPT_HOST: o.import.host_name = optarg; break;
         case OPT_PLAN_LIMIT: {
             char *end;
             errno = 0;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "catalog.h"
+#include "import.h"
 #include "scenario.h"
 #include "store.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     const char *catalogs[CLI_MAX_LIST]; /* --catalog FILE, in order */
     size_t n_catalogs;
     int assume[ASSUME_COUNT]; /* --assume: -1 unset, 0 false, 1 true */
+    ImportOptions import; /* --trusted, --untrusted, --runtime-class, --no-ssh, ... */
     char **args;              /* positional arguments after the command */
     size_t n_args;
 } CliOptions;
@@ -37,6 +39,7 @@ int cmd_import(CliOptions *o);
 int cmd_export(CliOptions *o);
 int cmd_rm(CliOptions *o);
 int cmd_analyze(CliOptions *o);
+int cmd_diff(CliOptions *o);
 /* The explorer, on file (a workspace or a scenario to import) or the default workspace. */
 int cmd_explore(CliOptions *o, const char *file);
 
@@ -59,8 +62,12 @@ Store *cli_open_store(const CliOptions *o);
 /* Loads the built-in catalog plus every --catalog file; NULL and an error printed on failure. */
 Catalog *cli_load_catalog(const CliOptions *o);
 
-/* Loads what `analyze X` names: a file at X, else a scenario named X in the workspace.
- * Applies --assume. NULL and an error printed on failure. */
+/* Reads a scenario, Kubernetes manifest or docker inspect output (the import options apply),
+ * printing the importer's notes. NULL and an error printed on failure. */
+Scenario *cli_import_file(const CliOptions *o, const char *path);
+
+/* Loads what `analyze X` names: a file at X (any input cli_import_file reads), else a
+ * scenario named X in the workspace. Applies --assume. NULL and an error printed on failure. */
 Scenario *cli_load_scenario(const CliOptions *o, const char *what);
 
 /* True when colour should be used on this stream (a terminal, NO_COLOR unset or empty). */

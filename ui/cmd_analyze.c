@@ -10,16 +10,24 @@
 #include "findings.h"
 #include "fixplan.h"
 #include "fileio.h"
+#include "report_dot.h"
+#include "report_html.h"
+#include "report_md.h"
+#include "report_sarif.h"
 #include "report_text.h"
 #include "xalloc.h"
 
 int cmd_analyze(CliOptions *o)
 {
     if (o->n_args != 1) return cli_usage_error("analyze needs one FILE or NAME");
+    static const char *const formats[] = {"text", "json", "md", "html", "dot", "sarif"};
     const char *format = o->format ? o->format : "text";
-    bool json = strcmp(format, "json") == 0;
-    if (!json && strcmp(format, "text") != 0)
-        return cli_usage_error("--format: expected text or json, got \"%s\"", format);
+    size_t f = 0;
+    while (f < sizeof formats / sizeof *formats && strcmp(formats[f], format) != 0)
+        f++;
+    if (f == sizeof formats / sizeof *formats)
+        return cli_usage_error("--format: expected text, json, md, html, dot or sarif, got \"%s\"",
+                               format);
     Catalog *cat = cli_load_catalog(o);
     if (!cat) return EXIT_BAD;
     Scenario *s = cli_load_scenario(o, o->args[0]);
@@ -37,26 +45,26 @@ int cmd_analyze(CliOptions *o)
 
     int status = EXIT_DONE;
     bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
+    /* a file is written whole into memory first, then atomically */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = to_stdout ? stdout : open_memstream(&buf, &len);
+    const char *uri = access(o->args[0], F_OK) == 0 ? o->args[0] : NULL; /* SARIF artifact */
+    switch (f) {
+    case 0: report_write_text(&r, out, to_stdout && cli_use_colour(STDOUT_FILENO)); break;
+    case 1: analysis_write_json(&r, out); break;
+    case 2: report_write_md(&r, out); break;
+    case 3: report_write_html(&r, out); break;
+    case 4: report_write_dot(&r, out); break;
+    default: report_write_sarif(&r, out, uri); break;
+    }
     if (to_stdout) {
-        if (json)
-            analysis_write_json(&r, stdout);
-        else
-            report_write_text(&r, stdout, cli_use_colour(STDOUT_FILENO));
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("could not write the output");
             status = EXIT_BAD;
         }
     } else {
-        char *buf = NULL;
-        size_t len = 0;
-        if (json) {
-            buf = analysis_to_json(&r);
-            len = strlen(buf);
-        } else {
-            FILE *mem = open_memstream(&buf, &len);
-            report_write_text(&r, mem, false);
-            fclose(mem);
-        }
+        fclose(out);
         char *err = NULL;
         if (!file_write_atomic(o->output, buf, len, &err)) {
             cli_report(err);

@@ -37,11 +37,8 @@ int cmd_explore(CliOptions *o, const char *file)
         local.db = file;
     } else if (file) {
         char *err = NULL;
-        Scenario *s = scenario_load_file(file, &err);
-        if (!s) {
-            cli_report(err);
-            return EXIT_BAD;
-        }
+        Scenario *s = cli_import_file(o, file);
+        if (!s) return EXIT_BAD;
         Store *st = cli_open_store(o);
         StoreSaveResult res;
         bool ok = st && store_save(st, s, o->replace, &res, &err);

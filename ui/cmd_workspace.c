@@ -73,12 +73,8 @@ int cmd_import(CliOptions *o)
     bool *skip = xcalloc(o->n_args, sizeof *skip); /* the same scenario given twice */
     int status = EXIT_DONE;
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++) {
-        char *err = NULL;
-        list[i] = scenario_load_file(o->args[i], &err);
-        if (!list[i]) {
-            cli_report(err);
-            status = EXIT_BAD;
-        }
+        list[i] = cli_import_file(o, o->args[i]);
+        if (!list[i]) status = EXIT_BAD;
     }
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++)
         for (size_t k = 0; k < i && status == EXIT_DONE && !skip[i]; k++) {

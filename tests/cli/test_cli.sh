@@ -87,7 +87,7 @@ expect_usage_error 'breakout: analyze needs one FILE or NAME' analyze
 expect_usage_error 'breakout: import needs at least one FILE' import
 expect_usage_error 'breakout: export needs one NAME' export
 expect_usage_error 'breakout: rm needs one NAME' rm
-expect_usage_error 'breakout: --format: expected text or json, got "yaml"' \
+expect_usage_error 'breakout: --format: expected text, json, md, html, dot or sarif, got "yaml"' \
     analyze scenarios/shared-node-admin.json --format yaml
 [[ -e $BREAKOUT_DB ]] && bad "a usage error created the workspace $BREAKOUT_DB"
 

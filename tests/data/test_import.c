@@ -132,7 +132,7 @@ Test(import, nothing_recognised_is_an_error)
     expect_err("[]", "x", msg);
     expect_err("hello world\n", "x", msg);
     expect_err("foo: bar\n", "x", msg);
-    expect_err("", "x", msg);
+    expect_err("", "x", "x: empty file, expected a JSON object"); /* the scenario reader's */
     expect_err("\x89PNG\r\n\x1a\n", "x", msg);
     expect_err("kind: Service\nmetadata: {name: web, namespace: default}\n", "x",
                "x: not a breakout scenario, Kubernetes manifest or docker inspect output (found "

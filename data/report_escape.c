@@ -1,0 +1,127 @@
+/* Escaping for the report formats: see report_escape.h. One walk over the string produces the
+ * visible form; a per-format table maps each ASCII character of it. */
+#include "report_escape.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+typedef enum { FMT_MD, FMT_HTML, FMT_DOT } Fmt;
+
+/* Writes one ASCII character c escaped for f. */
+static void put_ascii(FILE *out, Fmt f, char c)
+{
+    switch (f) {
+    case FMT_MD:
+        switch (c) {
+        case '&': fputs("&amp;", out); return;
+        case '<': fputs("&lt;", out); return;
+        case '>': fputs("&gt;", out); return;
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '|':
+        case '~':
+        case '#':
+        case '$':
+            fputc('\\', out);
+            fputc(c, out);
+            return;
+        default: fputc(c, out); return;
+        }
+    case FMT_HTML:
+        switch (c) {
+        case '&': fputs("&amp;", out); return;
+        case '<': fputs("&lt;", out); return;
+        case '>': fputs("&gt;", out); return;
+        case '"': fputs("&quot;", out); return;
+        case '\'': fputs("&#39;", out); return;
+        default: fputc(c, out); return;
+        }
+    case FMT_DOT:
+        switch (c) {
+        case '"': fputs("\\\"", out); return;
+        case '\\': fputs("\\\\", out); return;
+        case '&': fputs("&amp;", out); return;
+        default: fputc(c, out); return;
+        }
+    }
+}
+
+static void put_visible(FILE *out, Fmt f, const char *text)
+{
+    for (; *text; text++)
+        put_ascii(out, f, *text);
+}
+
+/* True for code points shown as an escape rather than as themselves. */
+static bool hidden(unsigned cp)
+{
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static void escape(FILE *out, Fmt f, const char *s)
+{
+    if (!s) return;
+    while (*s) {
+        size_t k = utf8_valid_prefix(s);
+        char buf[16];
+        if (!k) {
+            snprintf(buf, sizeof buf, "\\x%02x", (unsigned char)*s);
+            put_visible(out, f, buf);
+            s++;
+            continue;
+        }
+        unsigned cp = utf8_decode(s, k);
+        if (hidden(cp)) {
+            if (cp < 0x100)
+                snprintf(buf, sizeof buf, "\\x%02x", cp);
+            else
+                snprintf(buf, sizeof buf, "\\u%04x", cp);
+            put_visible(out, f, buf);
+        } else if (k == 1) {
+            put_ascii(out, f, *s);
+        } else {
+            fwrite(s, 1, k, out);
+        }
+        s += k;
+    }
+}
+
+void report_escape_md(FILE *out, const char *s)
+{
+    escape(out, FMT_MD, s);
+}
+
+void report_escape_html(FILE *out, const char *s)
+{
+    escape(out, FMT_HTML, s);
+}
+
+void report_escape_dot(FILE *out, const char *s)
+{
+    escape(out, FMT_DOT, s);
+}
+
+char *report_flatten(const char *s)
+{
+    if (!s) return NULL;
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (*s == '\n' || *s == '\r' || *s == '\t') {
+            while (*s == '\n' || *s == '\r' || *s == '\t')
+                s++;
+            *o++ = ' ';
+            continue;
+        }
+        *o++ = *s++;
+    }
+    *o = '\0';
+    return out;
+}
