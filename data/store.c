@@ -130,6 +130,46 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " UNIQUE (scenario_id, seq));"
     "CREATE INDEX edit_undone ON edit (scenario_id, undone, seq);"
     "PRAGMA user_version = 3;",
+
+    /* 3 -> 4: lessons (each learner's place and answers) and the workshop record (decisions
+     * on boundaries, paths, findings and fixes, and the minutes handed out). */
+    "CREATE TABLE learner_lesson ("
+    " learner TEXT NOT NULL,"
+    " lesson TEXT NOT NULL,"
+    " step INTEGER NOT NULL DEFAULT 0,"
+    " finished INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1)),"
+    " updated TEXT NOT NULL,"
+    " PRIMARY KEY (learner, lesson)) WITHOUT ROWID;"
+    "CREATE TABLE learner_answer ("
+    " id INTEGER PRIMARY KEY,"
+    " learner TEXT NOT NULL,"
+    " lesson TEXT NOT NULL,"
+    " step INTEGER NOT NULL,"
+    " answer TEXT NOT NULL,"
+    " correct INTEGER NOT NULL CHECK (correct IN (0, 1)),"
+    " created TEXT NOT NULL);"
+    "CREATE INDEX learner_answer_by_lesson ON learner_answer (learner, lesson, step);"
+    "CREATE TABLE decision ("
+    " id INTEGER PRIMARY KEY,"
+    " scenario_id INTEGER NOT NULL REFERENCES scenario (id) ON DELETE CASCADE,"
+    " subject TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('accept', 'fix', 'dispute', 'note')),"
+    " text TEXT,"
+    " owner TEXT,"
+    " review_date TEXT,"
+    " due_date TEXT,"
+    " author TEXT NOT NULL,"
+    " created TEXT NOT NULL,"
+    " replaces INTEGER REFERENCES decision (id));"
+    "CREATE INDEX decision_by_subject ON decision (scenario_id, subject, id);"
+    "CREATE TABLE minutes ("
+    " id INTEGER PRIMARY KEY,"
+    " scenario_id INTEGER NOT NULL REFERENCES scenario (id) ON DELETE CASCADE,"
+    " author TEXT NOT NULL,"
+    " created TEXT NOT NULL,"
+    " scenario_json TEXT NOT NULL,"
+    " analysis_json TEXT);"
+    "PRAGMA user_version = 4;",
 };
 
 /* The tables each schema version has, ending with NULL: a file with our application id
@@ -139,8 +179,10 @@ static const char *const tables_v1[] = {
 };
 static const char *const tables_v2[] = {"workload_capability", "workload_note", NULL};
 static const char *const tables_v3[] = {"edit", NULL};
+static const char *const tables_v4[] = {"learner_lesson", "learner_answer", "decision", "minutes",
+                                        NULL};
 static const char *const *const tables_added[STORE_SCHEMA_VERSION] = {tables_v1, tables_v2,
-                                                                      tables_v3};
+                                                                      tables_v3, tables_v4};
 
 bool store_migrate(sqlite3 *db, int from, int to, char **err)
 {
@@ -1791,6 +1833,11 @@ void store_close(Store *st)
 bool store_was_created(const Store *st)
 {
     return st->created;
+}
+
+sqlite3 *store_db(Store *st)
+{
+    return st->db;
 }
 
 const char *store_path(const Store *st)

@@ -905,9 +905,9 @@ Test(store, a_workspace_with_a_damaged_first_page_is_refused_untouched)
 Test(store, a_newer_schema_version_is_refused_untouched)
 {
     char *path = closed_workspace("ws.db");
-    db_exec(path, "PRAGMA user_version = 4");
+    db_exec(path, "PRAGMA user_version = 5");
     assert_no_sidecars(path);
-    assert_refused(path, "workspace schema version 4 is newer than this breakout supports (3)");
+    assert_refused(path, "workspace schema version 5 is newer than this breakout supports (4)");
     free(path);
 }
 
@@ -1000,7 +1000,7 @@ Test(store, a_version_1_workspace_is_migrated_on_open)
     save_ok(st, full, false, STORE_ADDED);
     assert_stored(st, full);
     store_close(st);
-    cr_assert_eq(db_int(path, "PRAGMA user_version"), 3);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     cr_assert_eq(db_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
     cr_assert_eq(db_int(path, "SELECT count(*) FROM edit"), 0, "the history starts empty");
     assert_query(path, "PRAGMA foreign_key_check", "");
@@ -1033,7 +1033,7 @@ Test(store, a_failed_migration_leaves_version_1)
     db_exec(path, "ALTER TABLE workload ADD COLUMN host_ipc INTEGER");
     char *err = NULL;
     cr_assert_null(store_open(path, false, &err));
-    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 1 to 3:"
+    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 1 to 4:"
                            " duplicate column name: host_ipc",
                            path);
     cr_assert_str_eq(err, want);
@@ -1072,7 +1072,7 @@ Test(store, a_version_2_workspace_is_migrated_to_3_and_can_be_edited)
     /* a format-2 scenario saved by the previous breakout */
     Store *st = open_ok(path, false);
     store_close(st);
-    cr_assert_eq(db_int(path, "PRAGMA user_version"), 3);
+    cr_assert_eq(db_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     st = open_ok(path, false);
     Scenario *win = fixture_windows(), *lin = fixture_linux();
     assert_stored(st, win);
@@ -1122,7 +1122,7 @@ Test(store, a_failed_migration_leaves_version_2)
     db_exec(path, "CREATE TABLE edit (x INTEGER)");
     char *err = NULL;
     cr_assert_null(store_open(path, false, &err));
-    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 2 to 3:"
+    char *want = xasprintf("%s: cannot upgrade the workspace from schema version 2 to 4:"
                            " table edit already exists",
                            path);
     cr_assert_str_eq(err, want);
