@@ -280,6 +280,32 @@ static void write_paths(JsonW *w, const Report *r)
     jsonw_end(w);
 }
 
+/* The assumptions an importer made, per workload that has any, sorted by workload id. */
+static void write_assumed(JsonW *w, const Analysis *a)
+{
+    const Scenario *s = a->scenario;
+    const char **ids = xcalloc(s->n_workloads + 1, sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_workloads; i++)
+        if (s->workloads[i].notes.n) ids[n++] = s->workloads[i].id;
+    xqsort(ids, n, sizeof *ids, id_order);
+    jsonw_key(w, "assumed");
+    jsonw_array(w);
+    for (size_t i = 0; i < n; i++) {
+        const Workload *wl = scenario_workload(s, ids[i]);
+        jsonw_object(w);
+        jsonw_kstring(w, "workload", wl->id);
+        jsonw_key(w, "notes");
+        jsonw_array(w);
+        for (size_t k = 0; k < wl->notes.n; k++)
+            jsonw_string(w, wl->notes.items[k]);
+        jsonw_end(w);
+        jsonw_end(w);
+    }
+    jsonw_end(w);
+    free(ids);
+}
+
 static void write_all(JsonW *w, const Report *r)
 {
     const Analysis *a = r->analysis;
@@ -296,6 +322,7 @@ static void write_all(JsonW *w, const Report *r)
     write_exposure(w, a);
     write_paths(w, r);
     jsonw_kint(w, "paths_total", (long long)a->paths_total);
+    write_assumed(w, a);
     if (r->findings) write_findings(w, a, r->findings);
     if (r->plan) write_plan(w, a, r->plan);
     jsonw_end(w);

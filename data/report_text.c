@@ -141,6 +141,11 @@ static void write_inventory(const Out *o, const Analysis *a)
         put_safe(o, wl->id);
         fprintf(o->out, "  %s, %s%s%s\n", isolation_name(wl->isolation), account_name(wl->account),
                 wl->privileged ? ", privileged" : "", a->is_start[w] ? "  [start]" : "");
+        for (size_t k = 0; k < wl->notes.n; k++) {
+            fputs("      assumed:     ", o->out);
+            put_safe(o, wl->notes.items[k]);
+            fputc('\n', o->out);
+        }
         write_boundary(o, a, analysis_boundary(a, w, BOUNDARY_ISOLATION));
         write_boundary(o, a, analysis_boundary(a, w, BOUNDARY_HOST_VOLUME));
     }

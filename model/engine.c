@@ -1204,11 +1204,7 @@ static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
         }
         if (!applies) continue;
         char *reason = NULL;
-        if (contained && best)
-            reason = xasprintf("contained in the %s (isolation is %s); otherwise %s",
-                               wl->isolation == ISOLATION_SANDBOX ? "sandbox" : "utility VM",
-                               isolation_name(wl->isolation), best);
-        else if (contained)
+        if (contained)
             reason = xasprintf("contained in the %s (isolation is %s)",
                                wl->isolation == ISOLATION_SANDBOX ? "sandbox" : "utility VM",
                                isolation_name(wl->isolation));
