@@ -281,18 +281,25 @@ static void write_paths(JsonW *w, const Report *r)
 }
 
 /* The assumptions an importer made, per workload that has any, sorted by workload id. */
+static int workload_index_order(const void *x, const void *y)
+{
+    return strcmp(sort_a->scenario->workloads[*(const size_t *)x].id,
+                  sort_a->scenario->workloads[*(const size_t *)y].id);
+}
+
 static void write_assumed(JsonW *w, const Analysis *a)
 {
     const Scenario *s = a->scenario;
-    const char **ids = xcalloc(s->n_workloads + 1, sizeof *ids);
+    size_t *order = xcalloc(s->n_workloads + 1, sizeof *order);
     size_t n = 0;
     for (size_t i = 0; i < s->n_workloads; i++)
-        if (s->workloads[i].notes.n) ids[n++] = s->workloads[i].id;
-    xqsort(ids, n, sizeof *ids, id_order);
+        if (s->workloads[i].notes.n) order[n++] = i;
+    sort_a = a;
+    xqsort(order, n, sizeof *order, workload_index_order);
     jsonw_key(w, "assumed");
     jsonw_array(w);
     for (size_t i = 0; i < n; i++) {
-        const Workload *wl = scenario_workload(s, ids[i]);
+        const Workload *wl = &s->workloads[order[i]];
         jsonw_object(w);
         jsonw_kstring(w, "workload", wl->id);
         jsonw_key(w, "notes");
@@ -303,7 +310,7 @@ static void write_assumed(JsonW *w, const Analysis *a)
         jsonw_end(w);
     }
     jsonw_end(w);
-    free(ids);
+    free(order);
 }
 
 static void write_all(JsonW *w, const Report *r)

@@ -162,19 +162,18 @@ static bool keys_has(const PathKey *keys, size_t n, const PathKey *k)
 
 /* ---- candidates -------------------------------------------------------------------------- */
 
-static void add_candidate(Change **list, size_t *n, Change c)
+/* Appends a candidate. Each is made once, in a fixed order (workload by workload, then
+ * hosts, then tenants), so there is nothing to deduplicate. */
+static void add_candidate(Change **list, size_t *n, size_t *cap, Change c)
 {
-    for (size_t i = 0; i < *n; i++)
-        if ((*list)[i].kind == c.kind && (*list)[i].target == c.target &&
-            (*list)[i].mount == c.mount && (*list)[i].host == c.host)
-            return;
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    xgrow((void **)list, cap, *n + 1, sizeof **list);
     (*list)[(*n)++] = c;
 }
 
 Change *fixplan_candidates(const Scenario *s, const Analysis *a, size_t *n)
 {
     Change *list = NULL;
+    size_t cap = 0;
     *n = 0;
     bool *on_path = xcalloc(s->n_workloads + 1, sizeof *on_path);
     bool *host_on_path = xcalloc(s->n_hosts + 1, sizeof *host_on_path);
@@ -207,28 +206,46 @@ Change *fixplan_candidates(const Scenario *s, const Analysis *a, size_t *n)
         if (!on_path[w]) continue;
         const Workload *wl = &s->workloads[w];
         if (wl->isolation != ISOLATION_HYPERV)
-            add_candidate(&list, n, (Change){CHANGE_ISOLATION_HYPERV, w, 0, CHANGE_ALL_HOSTS});
+            add_candidate(&list, n, &cap,
+                          (Change){CHANGE_ISOLATION_HYPERV, w, 0, CHANGE_ALL_HOSTS});
         if (wl->account == ACCOUNT_ADMIN)
-            add_candidate(&list, n, (Change){CHANGE_ACCOUNT_USER, w, 0, CHANGE_ALL_HOSTS});
+            add_candidate(&list, n, &cap, (Change){CHANGE_ACCOUNT_USER, w, 0, CHANGE_ALL_HOSTS});
         for (size_t m = 0; m < wl->n_mounts; m++) {
             if (!mount_used[mount_base[w] + m]) continue;
             if (!wl->mounts[m].read_only)
-                add_candidate(&list, n, (Change){CHANGE_MOUNT_READ_ONLY, w, m, CHANGE_ALL_HOSTS});
-            add_candidate(&list, n, (Change){CHANGE_MOUNT_REMOVE, w, m, CHANGE_ALL_HOSTS});
+                add_candidate(&list, n, &cap,
+                              (Change){CHANGE_MOUNT_READ_ONLY, w, m, CHANGE_ALL_HOSTS});
+            add_candidate(&list, n, &cap, (Change){CHANGE_MOUNT_REMOVE, w, m, CHANGE_ALL_HOSTS});
         }
     }
     for (size_t h = 0; h < s->n_hosts; h++)
         if (ssh_used[h] && s->hosts[h].ssh)
-            add_candidate(&list, n, (Change){CHANGE_SSH_OFF, h, 0, CHANGE_ALL_HOSTS});
-    /* placement: start tenants that share a host with another tenant */
-    for (size_t t = 0; t < s->n_tenants; t++) {
-        bool shares = false;
-        for (size_t w = 0; w < s->n_workloads && !shares; w++)
-            shares = a->is_start[w] && a->tenant_of[w] == t &&
-                     tenant_shares(s, s->tenants[t].id, s->workloads[w].host);
-        if (shares)
-            add_candidate(&list, n, (Change){CHANGE_TENANT_DEDICATED, t, 0, CHANGE_ALL_HOSTS});
+            add_candidate(&list, n, &cap, (Change){CHANGE_SSH_OFF, h, 0, CHANGE_ALL_HOSTS});
+    /* placement: start tenants that share a host with another tenant (a host's first tenant
+     * seen, and whether another one is there, found in one pass) */
+    size_t *first_tenant = xmalloc((s->n_hosts + 1) * sizeof *first_tenant);
+    bool *multi = xcalloc(s->n_hosts + 1, sizeof *multi);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        first_tenant[h] = (size_t)-1;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        size_t h = a->host_of[w];
+        if (first_tenant[h] == (size_t)-1)
+            first_tenant[h] = a->tenant_of[w];
+        else if (first_tenant[h] != a->tenant_of[w])
+            multi[h] = true;
     }
+    bool *shares_host = xcalloc(s->n_tenants + 1, sizeof *shares_host);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        if (a->is_start[w] && multi[a->host_of[w]]) shares_host[a->tenant_of[w]] = true;
+    free(first_tenant);
+    free(multi);
+    for (size_t t = 0; t < s->n_tenants; t++) {
+        bool shares = shares_host[t];
+        if (shares)
+            add_candidate(&list, n, &cap,
+                          (Change){CHANGE_TENANT_DEDICATED, t, 0, CHANGE_ALL_HOSTS});
+    }
+    free(shares_host);
     free(on_path);
     free(host_on_path);
     free(mount_base);
