@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "explorer_int.h"
+#include "form.h"
 #include "term.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -46,8 +48,8 @@ static const struct {
     {'\r', ACT_ENTER, NULL},
     {'\t', ACT_TAB, "switch between the tree and the detail pane"},
     {'/', ACT_SEARCH, "search scenario names, or workload, tenant and host ids"},
-    {'n', ACT_NEXT, "next search match; next hop of a path"},
-    {'b', ACT_PREV, "previous hop of a path"},
+    {'n', ACT_NEXT, "next search match, hop of a path or fix-plan change"},
+    {'b', ACT_PREV, "previous hop of a path or fix-plan change"},
     {'p', ACT_PATHS, "attack paths, lowest effort first"},
     {'m', ACT_MATRIX, "boundary matrix: workloads against boundary kinds"},
     {'f', ACT_FINDINGS, "findings and the fix plan"},
@@ -56,6 +58,24 @@ static const struct {
     {'q', ACT_QUIT, "back; quit from the scenario list"},
     {12, ACT_REDRAW, "redraw the screen"},
     {KEY_MOUSE, ACT_MOUSE, "click a row to select it"},
+    {'i', ACT_ISOLATION, "workload: isolation process > hyperv > sandbox > host"},
+    {'a', ACT_ACCOUNT, "workload: account admin/user; host user: admin or not"},
+    {'t', ACT_TRUST, "tenant, or a workload's tenant: trusted/untrusted"},
+    {'r', ACT_READ_ONLY, "mount: read-only/read-write"},
+    {'s', ACT_SSH, "host, or the selected item's host: SSH on/off"},
+    {'c', ACT_COMPROMISED, "workload: assumed compromised or not"},
+    {'+', ACT_ADD, "add an item (a menu); a scenario in the scenario list"},
+    {KEY_IC, ACT_ADD, NULL},
+    {'e', ACT_EDIT, "edit the selected item in a form"},
+    {'d', ACT_REMOVE, "remove the selected item or scenario (asks first)"},
+    {KEY_DC, ACT_REMOVE, NULL},
+    {'A', ACT_ASSUMPTIONS, "the scenario's assumptions and description"},
+    {'u', ACT_UNDO, "undo the last edit (the workspace keeps the history)"},
+    {18, ACT_REDO, "redo the edit undone last"},
+    {'D', ACT_DUPLICATE, "scenario list: duplicate (fork for a what-if)"},
+    {'R', ACT_RENAME, "scenario list: rename a scenario"},
+    {'v', ACT_PREVIEW, "fix plan: preview the selected change on a copy"},
+    {'F', ACT_APPLY_FIX, "fix plan: apply the selected change (u undoes it)"},
 };
 
 /* A key's name as the help screen shows it. */
@@ -76,6 +96,9 @@ static const char *key_label(int key, char *buf, size_t size)
     case '\t': return "Tab";
     case 27: return "Esc";
     case 12: return "Ctrl-L";
+    case 18: return "Ctrl-R";
+    case KEY_IC: return "Insert";
+    case KEY_DC: return "Delete";
     case KEY_MOUSE: return "click";
     default: snprintf(buf, size, "%c", key); return buf;
     }
@@ -121,7 +144,7 @@ static void help_draw(Explorer *ex)
     help_build(&l);
     explorer_draw_title(ex, "Help");
     ex->help_top = lines_draw(&l, ex->help_top, 2, 2, LINES - 3, COLS - 4);
-    explorer_draw_keybar(ex, "Up/Down scroll  Esc/q back");
+    explorer_draw_keybar(ex, "Up/Down/PgDn scroll  Esc/q back");
     lines_done(&l);
 }
 
@@ -133,6 +156,12 @@ static int help_key(Explorer *ex, Action act, int ch)
         if (ex->help_top) ex->help_top--;
         return REACT_NONE;
     case ACT_DOWN: ex->help_top++; return REACT_NONE;
+    case ACT_PAGE_UP:
+        ex->help_top = ex->help_top > (size_t)(LINES - 4) ? ex->help_top - (size_t)(LINES - 4) : 0;
+        return REACT_NONE;
+    case ACT_PAGE_DOWN: ex->help_top += (size_t)(LINES - 4); return REACT_NONE;
+    case ACT_HOME: ex->help_top = 0; return REACT_NONE;
+    case ACT_END: ex->help_top = (size_t)-1 / 2; return REACT_NONE; /* lines_draw clamps */
     case ACT_HELP: return REACT_NONE;
     default: return REACT_UNHANDLED;
     }
@@ -159,22 +188,47 @@ void explorer_status(Explorer *ex, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Frees the open scenario and everything derived from it. */
-static void explorer_close_scenario(Explorer *ex)
+/* Reads the workspace listing; false with the error in *err (owned). */
+static bool explorer_list(Explorer *ex, char **err)
+{
+    store_entries_free(ex->entries, ex->n_entries);
+    ex->entries = NULL;
+    ex->n_entries = 0;
+    return store_list(ex->store, &ex->entries, &ex->n_entries, err);
+}
+
+double explorer_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+void explorer_drop_findings(Explorer *ex)
 {
     fixplan_free(ex->plan);
     findings_free(ex->findings);
     analysis_free(ex->an_full);
-    analysis_free(ex->an);
-    scenario_free(ex->sc);
-    free(ex->items);
+    free(ex->fix_preview);
     ex->plan = NULL;
     ex->findings = NULL;
-    ex->an = NULL;
     ex->an_full = NULL;
+    ex->fix_preview = NULL;
+}
+
+void explorer_close_scenario(Explorer *ex)
+{
+    explorer_drop_findings(ex);
+    reanalysis_free(ex->re);
+    scenario_free(ex->sc);
+    free(ex->items);
+    ex->re = NULL;
+    ex->an = NULL;
     ex->sc = NULL;
     ex->items = NULL;
     ex->n_items = ex->cap_items = 0;
+    ex->plan_wanted = false;
+    ex->fix_sel = 0;
 }
 
 static void tree_add(Explorer *ex, ItemKind kind, size_t index, size_t mount, int depth)
@@ -183,72 +237,158 @@ static void tree_add(Explorer *ex, ItemKind kind, size_t index, size_t mount, in
     ex->items[ex->n_items++] = (TreeItem){kind, index, mount, depth};
 }
 
-/* Index order of n ids, sorted by id (stable for equal ids). Owned. */
-static size_t *sorted_by_tenant_then_id(const Scenario *s, const size_t *idx, size_t n)
+/* The scenario whose workloads tree_order compares: qsort takes no context, and one tree is
+ * built at a time. */
+static const Scenario *order_scenario;
+
+/* Workload indices by tenant, then id. */
+static int tree_order(const void *x, const void *y)
 {
-    size_t *o = xcalloc(n ? n : 1, sizeof *o);
-    for (size_t i = 0; i < n; i++)
-        o[i] = idx[i];
-    for (size_t i = 1; i < n; i++) { /* insertion sort: scenarios are small */
-        size_t v = o[i], j = i;
-        while (j > 0) {
-            const Workload *a = &s->workloads[o[j - 1]], *b = &s->workloads[v];
-            int c = strcmp(a->tenant, b->tenant);
-            if (c == 0) c = strcmp(a->id, b->id);
-            if (c <= 0) break;
-            o[j] = o[j - 1];
-            j--;
-        }
-        o[j] = v;
-    }
-    return o;
+    const Workload *a = &order_scenario->workloads[*(const size_t *)x],
+                   *b = &order_scenario->workloads[*(const size_t *)y];
+    int c = strcmp(a->tenant, b->tenant);
+    return c ? c : strcmp(a->id, b->id);
 }
 
-/* The tree: the scenario, its tenants, then each host with its workloads (by tenant, then
- * id) and their mounts. */
+/* The tree: the scenario, its tenants, then each host with its users and its workloads (by
+ * tenant, then id) and their mounts. */
 static void tree_build(Explorer *ex)
 {
     const Scenario *s = ex->sc;
+    ex->n_items = 0;
     tree_add(ex, ITEM_SCENARIO, 0, 0, 0);
     for (size_t t = 0; t < s->n_tenants; t++)
         tree_add(ex, ITEM_TENANT, t, 0, 1);
-    size_t *on = xcalloc(s->n_workloads ? s->n_workloads : 1, sizeof *on);
+    /* workloads grouped by host */
+    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first);
+    size_t *on = xcalloc(s->n_workloads + 1, sizeof *on);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        first[ex->an->host_of[w] + 1]++;
+    for (size_t h = 0; h < s->n_hosts; h++)
+        first[h + 1] += first[h];
+    size_t *next = xcalloc(s->n_hosts + 1, sizeof *next);
+    memcpy(next, first, s->n_hosts * sizeof *next);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        on[next[ex->an->host_of[w]]++] = w;
+    free(next);
+    order_scenario = s;
     for (size_t h = 0; h < s->n_hosts; h++) {
         tree_add(ex, ITEM_HOST, h, 0, 1);
-        size_t n = 0;
-        for (size_t w = 0; w < s->n_workloads; w++)
-            if (ex->an->host_of[w] == h) on[n++] = w;
-        size_t *order = sorted_by_tenant_then_id(s, on, n);
+        for (size_t u = 0; u < s->hosts[h].n_users; u++)
+            tree_add(ex, ITEM_USER, h, u, 2);
+        size_t n = first[h + 1] - first[h];
+        xqsort(on + first[h], n, sizeof *on, tree_order);
         for (size_t i = 0; i < n; i++) {
-            size_t w = order[i];
+            size_t w = on[first[h] + i];
             tree_add(ex, ITEM_WORKLOAD, w, 0, 2);
             for (size_t m = 0; m < s->workloads[w].n_mounts; m++)
                 tree_add(ex, ITEM_MOUNT, w, m, 3);
         }
-        free(order);
     }
+    order_scenario = NULL;
     free(on);
+    free(first);
 }
 
-bool explorer_open(Explorer *ex, const char *name)
+const TreeItem *explorer_selected(const Explorer *ex)
+{
+    return ex->n_items ? &ex->items[ex->tree.sel < ex->n_items ? ex->tree.sel : 0] : NULL;
+}
+
+const char *explorer_item_id(const Explorer *ex, const TreeItem *it)
+{
+    switch (it->kind) {
+    case ITEM_SCENARIO: return "";
+    case ITEM_TENANT: return ex->sc->tenants[it->index].id;
+    case ITEM_HOST:
+    case ITEM_USER: return ex->sc->hosts[it->index].id;
+    case ITEM_WORKLOAD:
+    case ITEM_MOUNT: return ex->sc->workloads[it->index].id;
+    }
+    return "";
+}
+
+bool explorer_select(Explorer *ex, ItemKind kind, const char *id, size_t sub)
+{
+    for (size_t i = 0; i < ex->n_items; i++) {
+        const TreeItem *it = &ex->items[i];
+        if (it->kind != kind) continue;
+        if ((kind == ITEM_MOUNT || kind == ITEM_USER) && it->mount != sub) continue;
+        if (strcmp(explorer_item_id(ex, it), id) != 0) continue;
+        ex->tree.sel = i;
+        ex->detail_top = 0;
+        return true;
+    }
+    return false;
+}
+
+void explorer_remember_selection(Explorer *ex)
+{
+    free(ex->sel_id);
+    ex->sel_id = NULL;
+    const TreeItem *it = explorer_selected(ex);
+    if (!it) return;
+    ex->sel_kind = it->kind;
+    ex->sel_sub = it->mount;
+    ex->sel_id = xstrdup(explorer_item_id(ex, it));
+}
+
+void explorer_rebuild_tree(Explorer *ex)
+{
+    size_t row = ex->tree.sel;
+    tree_build(ex);
+    bool found = false;
+    if (ex->sel_id) {
+        found = explorer_select(ex, ex->sel_kind, ex->sel_id, ex->sel_sub);
+        /* a removed mount or user: its workload or host */
+        if (!found && ex->sel_kind == ITEM_MOUNT)
+            found = explorer_select(ex, ITEM_WORKLOAD, ex->sel_id, 0);
+        if (!found && ex->sel_kind == ITEM_USER)
+            found = explorer_select(ex, ITEM_HOST, ex->sel_id, 0);
+        free(ex->sel_id);
+        ex->sel_id = NULL;
+    }
+    if (!found) ex->tree.sel = row < ex->n_items ? row : ex->n_items - 1;
+}
+
+void explorer_explain(Explorer *ex, size_t w)
+{
+    if (ex->re) reanalysis_explain(ex->re, w);
+}
+
+/* Loads and checks the scenario named name; NULL with a status message. */
+static Scenario *load_valid(Explorer *ex, const char *name)
 {
     char *err = NULL;
     Scenario *s = store_load(ex->store, name, &err);
     if (!s) {
         explorer_status(ex, "%s", err ? err : "cannot load the scenario");
         free(err);
-        return false;
+        return NULL;
     }
     if (!scenario_validate(s, &err)) {
         explorer_status(ex, "%s", err);
         free(err);
         scenario_free(s);
-        return false;
+        return NULL;
     }
+    return s;
+}
+
+/* Makes s (taken) the open scenario and analyses it. */
+static void explorer_take(Explorer *ex, Scenario *s)
+{
     explorer_close_scenario(ex);
     ex->sc = s;
-    EngineOptions opt = {.max_paths = EXPLORER_MAX_PATHS};
-    ex->an = engine_analyze(s, ex->cat, &opt);
+    ex->re = reanalysis_new(s, ex->cat, EXPLORER_MAX_PATHS);
+    ex->an = reanalysis_result(ex->re);
+}
+
+bool explorer_open(Explorer *ex, const char *name)
+{
+    Scenario *s = load_valid(ex, name);
+    if (!s) return false;
+    explorer_take(ex, s);
     tree_build(ex);
     ex->tree = (ListPos){0, 0};
     ex->paths = (ListPos){0, 0};
@@ -264,9 +404,44 @@ bool explorer_open(Explorer *ex, const char *name)
     return true;
 }
 
+bool explorer_reload(Explorer *ex)
+{
+    if (!ex->sc) return false;
+    char *name = xstrdup(ex->sc->name);
+    Scenario *s = load_valid(ex, name);
+    free(name);
+    if (!s) return false;
+    explorer_remember_selection(ex);
+    explorer_take(ex, s);
+    explorer_rebuild_tree(ex);
+    return true;
+}
+
+bool explorer_relist(Explorer *ex, const char *select)
+{
+    char *err = NULL;
+    char *keep =
+        xstrdup(select                                          ? select
+                : ex->n_entries && ex->list.sel < ex->n_entries ? ex->entries[ex->list.sel].name
+                                                                : NULL);
+    if (!explorer_list(ex, &err)) {
+        explorer_status(ex, "%s", err);
+        free(err);
+        free(keep);
+        return false;
+    }
+    for (size_t i = 0; keep && i < ex->n_entries; i++)
+        if (strcmp(ex->entries[i].name, keep) == 0) ex->list.sel = i;
+    if (ex->list.sel >= ex->n_entries) ex->list.sel = ex->n_entries ? ex->n_entries - 1 : 0;
+    free(keep);
+    return true;
+}
+
 void explorer_need_findings(Explorer *ex, bool plan)
 {
-    if (!ex->sc || (ex->findings && (ex->plan || !plan))) return;
+    if (!ex->sc) return;
+    if (plan) ex->plan_wanted = true;
+    if (ex->findings && (ex->plan || !plan)) return;
     findings_free(ex->findings);
     ex->findings = NULL;
     term_fill(LINES - 1, 0, COLS, ROLE_HEADER);
@@ -274,17 +449,18 @@ void explorer_need_findings(Explorer *ex, bool plan)
              plan ? "computing the fix plan (a large scenario takes a while)..."
                   : "computing findings...");
     refresh();
-    const Analysis *full = ex->an;
-    if (ex->an->n_paths < ex->an->paths_total && !ex->an_full) {
+    /* findings and the plan need every path, and the engine's own analysis */
+    if (!ex->an_full) {
         EngineOptions all = {.max_paths = 0};
         ex->an_full = engine_analyze(ex->sc, ex->cat, &all);
     }
-    if (ex->an_full) full = ex->an_full;
+    const Analysis *full = ex->an_full;
     ex->findings = findings_compute(full);
     size_t n = 0;
     free(fixplan_candidates(ex->sc, full, &n));
     ex->plan_candidates = n;
     if (n <= FIXPLAN_EXACT_MAX || plan) ex->plan = fixplan_compute(ex->sc, ex->cat, full);
+    if (ex->plan && ex->fix_sel >= ex->plan->n_items) ex->fix_sel = 0;
 }
 
 void explorer_draw_title(const Explorer *ex, const char *title)
@@ -393,10 +569,23 @@ static bool too_small(void)
 static void draw_all(Explorer *ex)
 {
     erase();
-    if (too_small())
+    if (too_small()) {
         draw_too_small();
-    else
+    } else {
         ex->stack[ex->depth - 1]->draw(ex);
+        if (ex->form) form_draw(ex);
+    }
+    if (ex->timing && ex->edit_started >= 0 && !too_small() && !ex->form) {
+        /* BREAKOUT_TIMING=1: from the key to the repainted analysis */
+        char ms[32];
+        int n = snprintf(ms, sizeof ms, "[%.1f ms] ", explorer_now_ms() - ex->edit_started);
+        size_t len = strnlen(ex->status, sizeof ex->status - 1 - (size_t)n);
+        memmove(ex->status + n, ex->status, len);
+        memcpy(ex->status, ms, (size_t)n);
+        ex->status[(size_t)n + len] = 0;
+        explorer_draw_keybar(ex, "");
+    }
+    ex->edit_started = -1;
     refresh();
 }
 
@@ -457,6 +646,31 @@ static void explorer_global(Explorer *ex, Action act)
         if (ex->depth > 1) ex->depth--;
         break;
     case ACT_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_UNDO:
+    case ACT_REDO:
+        if (ex->sc)
+            explorer_undo(ex, act == ACT_REDO);
+        else
+            explorer_status(ex, "open a scenario first (Enter)");
+        break;
+    case ACT_ISOLATION:
+    case ACT_ACCOUNT:
+    case ACT_TRUST:
+    case ACT_READ_ONLY:
+    case ACT_SSH:
+    case ACT_COMPROMISED:
+    case ACT_ADD:
+    case ACT_EDIT:
+    case ACT_REMOVE:
+    case ACT_ASSUMPTIONS:
+        explorer_status(ex, "this key edits in the scenario tree (Esc goes back to it)");
+        break;
+    case ACT_DUPLICATE:
+    case ACT_RENAME: explorer_status(ex, "D and R work in the scenario list"); break;
+    case ACT_PREVIEW:
+    case ACT_APPLY_FIX:
+        explorer_status(ex, "v and F work on the fix plan (f opens findings and the plan)");
+        break;
     default: break;
     }
 }
@@ -491,6 +705,10 @@ static bool explorer_turn(Explorer *ex)
         return true;
     }
     ex->status[0] = 0;
+    if (ex->form && !too_small()) {
+        form_key(ex, ch, is_key);
+        return true;
+    }
     if (ex->searching) {
         search_key(ex, ch, is_key);
         return true;
@@ -510,15 +728,6 @@ static bool explorer_turn(Explorer *ex)
     return true;
 }
 
-/* Reads the workspace listing; false with the error in *err (owned). */
-static bool explorer_list(Explorer *ex, char **err)
-{
-    store_entries_free(ex->entries, ex->n_entries);
-    ex->entries = NULL;
-    ex->n_entries = 0;
-    return store_list(ex->store, &ex->entries, &ex->n_entries, err);
-}
-
 /* Terminal modes of the explorer, on the current screen. */
 static void curses_setup(void)
 {
@@ -533,6 +742,24 @@ static void curses_setup(void)
     term_colours_init();
 }
 
+static void explorer_init(Explorer *ex, Store *st, Catalog *cat)
+{
+    memset(ex, 0, sizeof *ex);
+    ex->store = st;
+    ex->cat = cat;
+    ex->edit_started = -1;
+}
+
+/* Frees everything the explorer holds. */
+static void explorer_done(Explorer *ex)
+{
+    form_close(ex);
+    explorer_close_scenario(ex);
+    store_entries_free(ex->entries, ex->n_entries);
+    free(ex->sel_id);
+    memset(ex, 0, sizeof *ex);
+}
+
 int explorer_run(Store *st, Catalog *cat, const char *select_name)
 {
     const char *term = getenv("TERM");
@@ -544,9 +771,9 @@ int explorer_run(Store *st, Catalog *cat, const char *select_name)
         return 2;
     }
     Explorer ex;
-    memset(&ex, 0, sizeof ex);
-    ex.store = st;
-    ex.cat = cat;
+    explorer_init(&ex, st, cat);
+    const char *timing = getenv("BREAKOUT_TIMING");
+    ex.timing = timing && strcmp(timing, "1") == 0;
     char *err = NULL;
     if (!explorer_list(&ex, &err)) {
         fprintf(stderr, "breakout: %s\n", err);
@@ -557,7 +784,7 @@ int explorer_run(Store *st, Catalog *cat, const char *select_name)
     if (select_name) {
         if (!explorer_open(&ex, select_name)) {
             fprintf(stderr, "breakout: %s\n", ex.status);
-            store_entries_free(ex.entries, ex.n_entries);
+            explorer_done(&ex);
             return 2;
         }
         ex.depth = 0; /* the scenario is the first view: q quits */
@@ -568,8 +795,7 @@ int explorer_run(Store *st, Catalog *cat, const char *select_name)
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         fprintf(stderr, "breakout: cannot start the terminal (TERM=%s)\n", term);
-        explorer_close_scenario(&ex);
-        store_entries_free(ex.entries, ex.n_entries);
+        explorer_done(&ex);
         return 2;
     }
     xalloc_set_abort_hook(on_oom);
@@ -595,8 +821,7 @@ int explorer_run(Store *st, Catalog *cat, const char *select_name)
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
     xalloc_set_abort_hook(NULL);
-    explorer_close_scenario(&ex);
-    store_entries_free(ex.entries, ex.n_entries);
+    explorer_done(&ex);
     return got_signal ? 128 + (int)got_signal : 0;
 }
 
@@ -626,46 +851,98 @@ static void dump_row(char **out, size_t *len, size_t *cap, int y)
     }
 }
 
-char *explorer_render(Store *st, Catalog *cat, const char *keys, int cols, int lines)
-{
+struct Headless {
     Explorer ex;
-    memset(&ex, 0, sizeof ex);
-    ex.store = st;
-    ex.cat = cat;
+    SCREEN *scr;
+    FILE *in, *out;
+    int keys_fd; /* the write end of the pipe the explorer reads its keys from */
+};
+
+Headless *explorer_headless_new(Store *st, Catalog *cat, int cols, int lines)
+{
+    Headless *h = xcalloc(1, sizeof *h);
+    explorer_init(&h->ex, st, cat);
     char *err = NULL;
-    if (!explorer_list(&ex, &err)) return err;
-    explorer_push(&ex, &view_list);
-    int fds[2];
-    FILE *in = NULL, *out = fopen("/dev/null", "w");
-    if (pipe(fds) == 0) {
-        size_t n = strlen(keys);
-        if (write(fds[1], keys, n) != (ssize_t)n) n = 0; /* a pipe holds a short script */
-        close(fds[1]);
-        in = fdopen(fds[0], "r");
+    if (!explorer_list(&h->ex, &err)) {
+        explorer_status(&h->ex, "%s", err);
+        free(err);
     }
-    SCREEN *scr = in && out ? newterm("xterm", out, in) : NULL;
-    if (!scr) {
-        if (in) fclose(in);
-        if (out) fclose(out);
-        store_entries_free(ex.entries, ex.n_entries);
-        return xstrdup("cannot start a headless terminal");
+    explorer_push(&h->ex, &view_list);
+    int fds[2];
+    h->keys_fd = -1;
+    h->out = fopen("/dev/null", "w");
+    if (pipe(fds) == 0) {
+        h->keys_fd = fds[1];
+        h->in = fdopen(fds[0], "r");
+    }
+    h->scr = h->in && h->out ? newterm("xterm", h->out, h->in) : NULL;
+    if (!h->scr) {
+        explorer_headless_free(h);
+        return NULL;
     }
     curses_setup();
+    nodelay(stdscr, TRUE); /* the script ends where the pipe runs dry */
     resizeterm(lines, cols);
-    while (!ex.quit) {
-        draw_all(&ex);
-        if (!explorer_turn(&ex)) break; /* the script is exhausted */
+    return h;
+}
+
+void explorer_headless_keys(Headless *h, const char *keys)
+{
+    size_t n = strlen(keys);
+    if (n && write(h->keys_fd, keys, n) != (ssize_t)n) return; /* a pipe holds a short script */
+    while (!h->ex.quit) {
+        draw_all(&h->ex);
+        if (!explorer_turn(&h->ex)) break; /* the script is exhausted */
     }
-    draw_all(&ex);
+}
+
+bool explorer_headless_open(Headless *h, const char *name)
+{
+    if (!explorer_open(&h->ex, name)) return false;
+    explorer_push(&h->ex, &view_main);
+    return true;
+}
+
+void explorer_headless_draw(Headless *h)
+{
+    draw_all(&h->ex);
+}
+
+char *explorer_headless_screen(Headless *h)
+{
+    draw_all(&h->ex);
     char *text = NULL;
     size_t len = 0, cap = 0;
     for (int y = 0; y < LINES; y++)
         dump_row(&text, &len, &cap, y);
-    endwin();
-    delscreen(scr);
-    fclose(in);
-    fclose(out);
-    explorer_close_scenario(&ex);
-    store_entries_free(ex.entries, ex.n_entries);
+    return text;
+}
+
+Explorer *explorer_headless_explorer(Headless *h)
+{
+    return &h->ex;
+}
+
+void explorer_headless_free(Headless *h)
+{
+    if (!h) return;
+    if (h->scr) {
+        endwin();
+        delscreen(h->scr);
+    }
+    if (h->in) fclose(h->in);
+    if (h->out) fclose(h->out);
+    if (h->keys_fd >= 0) close(h->keys_fd);
+    explorer_done(&h->ex);
+    free(h);
+}
+
+char *explorer_render(Store *st, Catalog *cat, const char *keys, int cols, int lines)
+{
+    Headless *h = explorer_headless_new(st, cat, cols, lines);
+    if (!h) return xstrdup("cannot start a headless terminal");
+    explorer_headless_keys(h, keys);
+    char *text = explorer_headless_screen(h);
+    explorer_headless_free(h);
     return text;
 }

@@ -165,6 +165,26 @@ void term_vline(int y, int x, int h)
         mvvline(y, x, '|', h);
 }
 
+void term_box(int y, int x, int h, int w)
+{
+    if (h < 2 || w < 2) return;
+    term_hline(y, x + 1, w - 2);
+    term_hline(y + h - 1, x + 1, w - 2);
+    term_vline(y + 1, x, h - 2);
+    term_vline(y + 1, x + w - 1, h - 2);
+    if (locale_utf8) {
+        mvadd_wch(y, x, WACS_ULCORNER);
+        mvadd_wch(y, x + w - 1, WACS_URCORNER);
+        mvadd_wch(y + h - 1, x, WACS_LLCORNER);
+        mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
+    } else {
+        mvaddch(y, x, '+');
+        mvaddch(y, x + w - 1, '+');
+        mvaddch(y + h - 1, x, '+');
+        mvaddch(y + h - 1, x + w - 1, '+');
+    }
+}
+
 void lines_init(TermLines *l)
 {
     memset(l, 0, sizeof *l);

@@ -41,6 +41,8 @@ void term_fill(int y, int x, int w, Role r);
 /* Horizontal / vertical rules: UTF-8 box drawing or '-' and '|'. */
 void term_hline(int y, int x, int w);
 void term_vline(int y, int x, int h);
+/* A frame of h x w cells at (y, x): box drawing, or '+', '-' and '|'. */
+void term_box(int y, int x, int h, int w);
 
 /* A list of lines to draw with a scroll offset: detail panes, help, teaching text. */
 typedef struct {

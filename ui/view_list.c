@@ -25,7 +25,7 @@ static void list_draw(Explorer *ex)
     listpos_clamp(&ex->list, ex->n_entries, h);
     if (ex->n_entries == 0)
         term_put(LIST_TOP, 1, COLS - 2, ROLE_DIM,
-                 "no scenarios: add one with 'breakout import FILE'");
+                 "no scenarios: + creates an empty one; 'breakout import FILE' adds one");
     for (int r = 0; r < h && ex->list.top + (size_t)r < ex->n_entries; r++) {
         size_t i = ex->list.top + (size_t)r;
         const StoreEntry *e = &ex->entries[i];
@@ -37,7 +37,8 @@ static void list_draw(Explorer *ex)
     }
     const StoreEntry *cur = ex->n_entries ? &ex->entries[ex->list.sel] : NULL;
     if (cur && cur->description) term_put(LINES - 2, 1, COLS - 2, ROLE_DIM, cur->description);
-    explorer_draw_keybar(ex, "Enter open  / search  Up/Down move  ? help  q quit");
+    explorer_draw_keybar(ex, "Enter open  + new  D fork  R rename  d remove  / search  ? help  "
+                             "q quit");
 }
 
 /* Selects the first scenario at or after from (wrapping) whose name contains the query
@@ -90,9 +91,25 @@ static int list_key(Explorer *ex, Action act, int ch)
         if (ex->search[0] && !list_search(ex, ex->list.sel + 1))
             explorer_status(ex, "no match for \"%s\"", ex->search);
         return REACT_NONE;
+    case ACT_ADD: forms_scenario_new(ex); return REACT_NONE;
+    case ACT_DUPLICATE: forms_scenario_duplicate(ex); return REACT_NONE;
+    case ACT_RENAME:
+    case ACT_EDIT: forms_scenario_rename(ex); return REACT_NONE;
+    case ACT_REMOVE: forms_scenario_remove(ex); return REACT_NONE;
+    case ACT_UNDO:
+    case ACT_REDO:
+        explorer_status(ex, "open a scenario (Enter) to undo or redo its edits");
+        return REACT_NONE;
     case ACT_PATHS:
     case ACT_MATRIX:
-    case ACT_FINDINGS: explorer_status(ex, "open a scenario first (Enter)"); return REACT_NONE;
+    case ACT_FINDINGS:
+    case ACT_ISOLATION:
+    case ACT_ACCOUNT:
+    case ACT_TRUST:
+    case ACT_READ_ONLY:
+    case ACT_SSH:
+    case ACT_COMPROMISED:
+    case ACT_ASSUMPTIONS: explorer_status(ex, "open a scenario first (Enter)"); return REACT_NONE;
     default: return REACT_UNHANDLED;
     }
 }

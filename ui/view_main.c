@@ -46,6 +46,11 @@ static Role tree_row(const Explorer *ex, const TreeItem *it, char *buf, size_t s
                  pwned ? " X" : "");
         return pwned ? ROLE_FAILS : ROLE_NORMAL;
     }
+    case ITEM_USER: {
+        const HostUser *hu = &s->hosts[it->index].users[it->mount];
+        snprintf(buf, size, "user %s%s", hu->name, hu->admin ? " (admin)" : "");
+        return ROLE_DIM;
+    }
     case ITEM_WORKLOAD: {
         const Workload *w = &s->workloads[it->index];
         bool u = tenant_untrusted(ex, it->index);
@@ -184,6 +189,18 @@ static void detail_host(const Explorer *ex, TermLines *l, size_t h)
               pwned ? "YES" : "no");
 }
 
+static void detail_user(const Explorer *ex, TermLines *l, size_t h, size_t u, int width)
+{
+    const Host *hs = &ex->sc->hosts[h];
+    const HostUser *hu = &hs->users[u];
+    lines_add(l, ROLE_TITLE, 0, "User %s on host %s", hu->name, hs->id);
+    lines_add(l, ROLE_NORMAL, 2, "admin: %s", hu->admin ? "yes" : "no");
+    lines_add(l, ROLE_NORMAL, 2, "ssh:   %s", hs->ssh ? "key logins accepted" : "off");
+    lines_add_wrapped(l, ROLE_DIM, 2, width - 2,
+                      "A workload that can write this user's SSH key file (through a mount) "
+                      "can log in to the host as this user while SSH is on.");
+}
+
 static void detail_workload(const Explorer *ex, TermLines *l, size_t w, int width)
 {
     const Scenario *s = ex->sc;
@@ -249,6 +266,7 @@ static void detail_build(const Explorer *ex, TermLines *l, int width)
     case ITEM_SCENARIO: detail_scenario(ex, l, width); break;
     case ITEM_TENANT: detail_tenant(ex, l, it->index); break;
     case ITEM_HOST: detail_host(ex, l, it->index); break;
+    case ITEM_USER: detail_user(ex, l, it->index, it->mount, width); break;
     case ITEM_WORKLOAD: detail_workload(ex, l, it->index, width); break;
     case ITEM_MOUNT: detail_mount(ex, l, it->index, it->mount); break;
     }
@@ -284,12 +302,14 @@ static void main_draw(Explorer *ex)
     TermLines l;
     lines_init(&l);
     int dw = COLS - tw - 3;
+    const TreeItem *sel = explorer_selected(ex);
+    if (sel && sel->kind == ITEM_WORKLOAD) explorer_explain(ex, sel->index); /* lazy why-not */
     detail_build(ex, &l, dw);
     ex->detail_top = lines_draw(&l, ex->detail_top, PANE_TOP, tw + 2, h, dw);
     if (ex->detail_top + (size_t)h < l.n) term_put(2, COLS - 16, 15, ROLE_DIM, " more below v ");
     lines_done(&l);
-    explorer_draw_keybar(ex, "Tab pane  / search  p paths  m matrix  f findings  ? help  "
-                             "q back");
+    explorer_draw_keybar(ex, "i a t r s c toggle  + add  e edit  d remove  u undo  p paths  "
+                             "f fixes  ? help");
 }
 
 /* True when the tree row i matches the search (ids, case-insensitive substring). */
@@ -301,6 +321,7 @@ static bool item_matches(const Explorer *ex, size_t i, const char *q)
     case ITEM_TENANT: id = ex->sc->tenants[it->index].id; break;
     case ITEM_HOST: id = ex->sc->hosts[it->index].id; break;
     case ITEM_WORKLOAD: id = ex->sc->workloads[it->index].id; break;
+    case ITEM_USER: id = ex->sc->hosts[it->index].users[it->mount].name; break;
     default: return false;
     }
     size_t n = strlen(q);
@@ -375,6 +396,16 @@ static int main_key(Explorer *ex, Action act, int ch)
         ex->findings_top = 0;
         explorer_push(ex, &view_findings);
         return REACT_NONE;
+    case ACT_ISOLATION:
+    case ACT_ACCOUNT:
+    case ACT_TRUST:
+    case ACT_READ_ONLY:
+    case ACT_SSH:
+    case ACT_COMPROMISED: explorer_toggle(ex, act); return REACT_NONE;
+    case ACT_ADD: forms_add_menu(ex); return REACT_NONE;
+    case ACT_EDIT: forms_edit(ex); return REACT_NONE;
+    case ACT_REMOVE: forms_remove(ex); return REACT_NONE;
+    case ACT_ASSUMPTIONS: forms_assumptions(ex); return REACT_NONE;
     case ACT_MOUSE: {
         MEVENT me;
         if (getmouse(&me) != OK) return REACT_NONE;

@@ -71,7 +71,8 @@ static void matrix_draw(Explorer *ex)
         matrix_cell(ex, y, 1 + cw + 24, it->index, BOUNDARY_HOST_VOLUME);
     }
     free(rows);
-    explorer_draw_keybar(ex, "Up/Down move  Enter show in tree  Esc/q back  ? help");
+    explorer_draw_keybar(ex,
+                         "Up/Down move  Enter show in tree  i a t s c toggle  u undo  Esc/q back");
 }
 
 static int matrix_key(Explorer *ex, Action act, int ch)
@@ -79,6 +80,15 @@ static int matrix_key(Explorer *ex, Action act, int ch)
     (void)ch;
     size_t n = matrix_rows(ex, NULL);
     if (listpos_move(&ex->matrix, act, n, matrix_height())) return REACT_NONE;
+    if (n && (act == ACT_ISOLATION || act == ACT_ACCOUNT || act == ACT_TRUST || act == ACT_SSH ||
+              act == ACT_COMPROMISED)) {
+        size_t *rows = xcalloc(n, sizeof *rows);
+        matrix_rows(ex, rows);
+        ex->tree.sel = rows[ex->matrix.sel]; /* the toggles act on the tree's selection */
+        free(rows);
+        explorer_toggle(ex, act);
+        return REACT_NONE;
+    }
     if (act == ACT_ENTER && n) {
         size_t *rows = xcalloc(n, sizeof *rows);
         matrix_rows(ex, rows);

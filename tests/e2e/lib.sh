@@ -123,3 +123,63 @@ click() {
     keys -l "$(printf "$press")"
     keys -l "$(printf "$release")"
 }
+
+# restart [VAR=VALUE...]: ends the tmux server (and what runs in it) and starts the explorer
+# again on the same workspace, as a user reopening it would.
+restart() {
+    tm kill-server 2> /dev/null
+    local i
+    for ((i = 0; i < 50; i++)); do
+        tm has-session 2> /dev/null || break
+        sleep 0.1
+    done
+    start "$@"
+}
+
+# explorer_pid: the pid of the running explorer (the child of the pane's shell; read from
+# /proc, so that procps is not needed).
+explorer_pid() {
+    local shell_pid p
+    shell_pid=$(tm display-message -p '#{pane_pid}')
+    for p in /proc/[0-9]*; do
+        if [ "$(awk '/^PPid:/ { print $2 }' "$p/status" 2> /dev/null)" = "$shell_pid" ]; then
+            echo "${p#/proc/}"
+            return
+        fi
+    done
+}
+
+# select_item TEXT: selects the first tree row whose id contains TEXT (g, then / search).
+select_item() {
+    keys g
+    keys /
+    wait_for "search:"
+    type_text "$1"
+    wait_for "search: $1"
+    keys Enter
+    wait_gone "search:"
+}
+
+# wait_exit PID: waits until process PID has gone.
+wait_exit() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$1" 2> /dev/null || return 0
+        sleep 0.1
+    done
+    fail "process $1 is still running after 10 s"
+}
+
+# quit_all: presses q until the explorer exits; it must exit with status 0 and without a
+# sanitizer report (in the ASan build, leaks are reported at exit).
+quit_all() {
+    local i
+    for ((i = 0; i < 6; i++)); do
+        screen | grep -q "^explorer exited with status" && break
+        keys q
+        sleep 0.2
+    done
+    wait_for "explorer exited with status 0"
+    expect_not "Sanitizer"
+    expect_not "runtime error"
+}

@@ -14,7 +14,7 @@ screen | grep -F "[P]# guest-app (guest!)" | grep -F "FAILS not-a-boundary" | gr
 screen | grep -F "[P]\$ contoso-web (contoso)" | grep -F "FAILS security-boundary" | grep -qF "HOLDS" ||
     fail "contoso-web: isolation fails, host-volume holds"
 keys Escape
-wait_for "Tab pane"
+wait_for "hosts compromised"
 open_hyperv() {
     keys q
     open_scenario "Hyper-V isolated tenants"

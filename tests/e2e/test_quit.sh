@@ -7,7 +7,7 @@ open_scenario "Shared Windows node pool"
 keys f
 wait_for "FIX PLAN"
 keys q
-wait_for "Tab pane"
+wait_for "hosts compromised"
 keys q
 wait_for "scenarios)"
 keys q

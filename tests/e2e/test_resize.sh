@@ -10,7 +10,7 @@ expect_not "hosts compromised"
 tm resize-window -x 80 -y 24
 wait_for "hosts compromised"
 expect "Workload guest-app"
-expect "Tab pane"
+expect "? help"
 [ "$(screen | wc -l)" -eq 24 ] || fail "expected a 24-line screen"
 keys p
 wait_for "EFFORT HOPS"

@@ -12,6 +12,7 @@ expect "[P]# guest-app  guest! *"
 expect "tenant guest ! untrusted"
 screen > "$tmp/screen.txt"
 golden="$src/tests/e2e/golden/shared-node.txt"
+[ "${UPDATE_GOLDENS:-}" = 1 ] && cp "$tmp/screen.txt" "$golden" # on purpose only; review the diff
 if ! diff -u "$golden" "$tmp/screen.txt"; then
     fail "the screen differs from $golden"
 fi
