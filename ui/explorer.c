@@ -70,6 +70,7 @@ static const struct {
     {'d', ACT_REMOVE, "remove the selected item or scenario (asks first)"},
     {KEY_DC, ACT_REMOVE, NULL},
     {'A', ACT_ASSUMPTIONS, "the scenario's assumptions and description"},
+    {'x', ACT_EXPORT, "export the scenario's report (html, md, sarif, json, text, dot)"},
     {'u', ACT_UNDO, "undo the last edit (the workspace keeps the history)"},
     {18, ACT_REDO, "redo the edit undone last"},
     {'D', ACT_DUPLICATE, "scenario list: duplicate (fork for a what-if)"},
@@ -665,6 +666,7 @@ static void explorer_global(Explorer *ex, Action act)
     case ACT_ASSUMPTIONS:
         explorer_status(ex, "this key edits in the scenario tree (Esc goes back to it)");
         break;
+    case ACT_EXPORT: forms_export(ex); break;
     case ACT_DUPLICATE:
     case ACT_RENAME: explorer_status(ex, "D and R work in the scenario list"); break;
     case ACT_PREVIEW:

@@ -55,6 +55,7 @@ typedef enum {
     ACT_EDIT,        /* edit the selected item in a form */
     ACT_REMOVE,      /* remove the selected item or scenario, after asking */
     ACT_ASSUMPTIONS, /* the scenario's assumptions and description */
+    ACT_EXPORT,      /* write the scenario's report to a file (a small dialog) */
     ACT_UNDO,
     ACT_REDO,
     ACT_DUPLICATE, /* fork the selected scenario */
@@ -210,6 +211,7 @@ void forms_add_menu(Explorer *ex);     /* + in the tree: what to add, by the sel
 void forms_edit(Explorer *ex);         /* e: the selected item's form */
 void forms_remove(Explorer *ex);       /* d: remove the selected item, after asking */
 void forms_assumptions(Explorer *ex);  /* A: assumptions and description */
+void forms_export(Explorer *ex);       /* x: the report in a format, to a file (ui/export.c) */
 void forms_scenario_new(Explorer *ex); /* scenario list: + */
 void forms_scenario_duplicate(Explorer *ex);
 void forms_scenario_rename(Explorer *ex);
