@@ -22,13 +22,11 @@ static void flush(JsonW *w)
 
 static void put(JsonW *w, const char *s, size_t n)
 {
-    if (w->len + n + 1 > w->cap)
-        xgrow((void **)&w->buf, &w->cap, w->len + n + 1, 1);
+    if (w->len + n + 1 > w->cap) xgrow((void **)&w->buf, &w->cap, w->len + n + 1, 1);
     memcpy(w->buf + w->len, s, n);
     w->len += n;
     w->buf[w->len] = '\0';
-    if (w->file && w->len >= JSONW_FLUSH_AT)
-        flush(w);
+    if (w->file && w->len >= JSONW_FLUSH_AT) flush(w);
 }
 
 static void puts_(JsonW *w, const char *s)
@@ -52,16 +50,14 @@ void jsonw_init_buf(JsonW *w, bool pretty)
 char *jsonw_finish(JsonW *w)
 {
     assert(w->depth == 0);
-    if (w->pretty)
-        put(w, "\n", 1);
+    if (w->pretty) put(w, "\n", 1);
     if (w->file) {
         flush(w);
         free(w->buf);
         w->buf = NULL;
         return NULL;
     }
-    if (!w->buf)
-        w->buf = xstrdup("");
+    if (!w->buf) w->buf = xstrdup("");
     char *b = w->buf;
     w->buf = NULL;
     return b;
@@ -207,8 +203,7 @@ void jsonw_int(JsonW *w, long long v)
     do
         *--p = (char)('0' + u % 10);
     while (u /= 10);
-    if (v < 0)
-        *--p = '-';
+    if (v < 0) *--p = '-';
     before_value(w);
     put(w, p, (size_t)(b + sizeof b - p));
 }

@@ -87,6 +87,5 @@ char *xasprintf(const char *fmt, ...)
 
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
-    if (n > 1)
-        qsort(base, n, size, cmp);
+    if (n > 1) qsort(base, n, size, cmp);
 }

@@ -235,11 +235,27 @@ static const struct {
     const char *name;
     int (*run)(CliOptions *);
 } commands[] = {
-    {"list", cmd_list}, {"import", cmd_import},   {"export", cmd_export},
-    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze}, {"diff", cmd_diff},
+    {"list", cmd_list},       {"import", cmd_import},   {"export", cmd_export}, {"rm", cmd_rm},
+    {"analyze", cmd_analyze}, {"analyse", cmd_analyze}, {"diff", cmd_diff},
 };
 
-enum { OPT_DB = 256, OPT_FORMAT, OPT_CHECK, OPT_MAX_PATHS, OPT_ASSUME, OPT_CATALOG, OPT_REPLACE, OPT_NO_PLAN, OPT_PLAN_LIMIT, OPT_TRUSTED, OPT_UNTRUSTED, OPT_RUNTIME_CLASS, OPT_NO_SSH, OPT_TENANT_LABEL, OPT_HOST };
+enum {
+    OPT_DB = 256,
+    OPT_FORMAT,
+    OPT_CHECK,
+    OPT_MAX_PATHS,
+    OPT_ASSUME,
+    OPT_CATALOG,
+    OPT_REPLACE,
+    OPT_NO_PLAN,
+    OPT_PLAN_LIMIT,
+    OPT_TRUSTED,
+    OPT_UNTRUSTED,
+    OPT_RUNTIME_CLASS,
+    OPT_NO_SSH,
+    OPT_TENANT_LABEL,
+    OPT_HOST
+};
 
 int cli_main(int argc, char **argv)
 {
@@ -281,9 +297,10 @@ int cli_main(int argc, char **argv)
         case OPT_UNTRUSTED:
         case OPT_RUNTIME_CLASS: {
             char *err = NULL;
-            bool ok = c == OPT_TRUSTED     ? import_options_add_trusted(&o.import, optarg, &err)
-                      : c == OPT_UNTRUSTED ? import_options_add_untrusted(&o.import, optarg, &err)
-                                           : import_options_add_runtime_class(&o.import, optarg, &err);
+            bool ok = c == OPT_TRUSTED ? import_options_add_trusted(&o.import, optarg, &err)
+                      : c == OPT_UNTRUSTED
+                          ? import_options_add_untrusted(&o.import, optarg, &err)
+                          : import_options_add_runtime_class(&o.import, optarg, &err);
             if (!ok) {
                 int status = cli_usage_error("%s", err);
                 free(err);
@@ -330,14 +347,12 @@ int cli_main(int argc, char **argv)
         default: return cli_usage_error("unknown option %s", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
-        return cmd_explore(&o, NULL);
+    if (optind >= argc) return cmd_explore(&o, NULL);
     const char *command = argv[optind++];
     o.args = argv + optind;
     o.n_args = (size_t)(argc - optind);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(commands[i].name, command) == 0) return commands[i].run(&o);
-    if (o.n_args == 0 && access(command, F_OK) == 0)
-        return cmd_explore(&o, command);
+    if (o.n_args == 0 && access(command, F_OK) == 0) return cmd_explore(&o, command);
     return cli_usage_error("unknown command \"%s\"", command);
 }

@@ -28,7 +28,7 @@ typedef struct {
     const char *catalogs[CLI_MAX_LIST]; /* --catalog FILE, in order */
     size_t n_catalogs;
     int assume[ASSUME_COUNT]; /* --assume: -1 unset, 0 false, 1 true */
-    ImportOptions import; /* --trusted, --untrusted, --runtime-class, --no-ssh, ... */
+    ImportOptions import;     /* --trusted, --untrusted, --runtime-class, --no-ssh, ... */
     char **args;              /* positional arguments after the command */
     size_t n_args;
 } CliOptions;

@@ -16,8 +16,7 @@ static bool is_sqlite_file(const char *path)
 {
     char head[16] = {0};
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
+    if (!f) return false;
     size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
     return n == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
@@ -26,8 +25,7 @@ static bool is_sqlite_file(const char *path)
 int cmd_explore(CliOptions *o, const char *file)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        if (!file)
-            return cmd_list(o); /* in a pipe, the scenario list is what is useful */
+        if (!file) return cmd_list(o); /* in a pipe, the scenario list is what is useful */
         cli_error("the explorer needs a terminal; use 'breakout analyze %s' in scripts", file);
         return EXIT_BAD;
     }
@@ -42,8 +40,7 @@ int cmd_explore(CliOptions *o, const char *file)
         Store *st = cli_open_store(o);
         StoreSaveResult res;
         bool ok = st && store_save(st, s, o->replace, &res, &err);
-        if (st && !ok)
-            cli_report(err);
+        if (st && !ok) cli_report(err);
         store_close(st);
         if (!ok) {
             scenario_free(s);
@@ -59,8 +56,7 @@ int cmd_explore(CliOptions *o, const char *file)
     }
     Store *st = cli_open_store(&local);
     int status = EXIT_BAD;
-    if (st)
-        status = explorer_run(st, cat, select);
+    if (st) status = explorer_run(st, cat, select);
     store_close(st);
     catalog_free(cat);
     free(select);

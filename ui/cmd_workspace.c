@@ -42,13 +42,11 @@ int cmd_list(CliOptions *o)
 static bool check_conflicts(Store *st, const CliOptions *o, Scenario **list, const bool *skip)
 {
     for (size_t i = 0; i < o->n_args; i++) {
-        if (skip[i] || o->replace)
-            continue;
+        if (skip[i] || o->replace) continue;
         char *err = NULL;
         Scenario *old = store_load(st, list[i]->name, &err);
         free(err);
-        if (!old)
-            continue;
+        if (!old) continue;
         char *a = scenario_to_json(old), *b = scenario_to_json(list[i]);
         bool differs = strcmp(a, b) != 0;
         free(a);
@@ -78,15 +76,14 @@ int cmd_import(CliOptions *o)
     }
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++)
         for (size_t k = 0; k < i && status == EXIT_DONE && !skip[i]; k++) {
-            if (skip[k] || strcmp(list[i]->name, list[k]->name) != 0)
-                continue;
+            if (skip[k] || strcmp(list[i]->name, list[k]->name) != 0) continue;
             char *a = scenario_to_json(list[i]), *b = scenario_to_json(list[k]);
             if (strcmp(a, b) == 0) {
                 skip[i] = true;
             } else {
                 char *name = utf8_sanitize(list[i]->name);
-                cli_error("%s and %s hold different scenarios named \"%s\"", o->args[k],
-                          o->args[i], name);
+                cli_error("%s and %s hold different scenarios named \"%s\"", o->args[k], o->args[i],
+                          name);
                 free(name);
                 status = EXIT_BAD;
             }

@@ -41,7 +41,8 @@ static const char *const windows_paths[] = {"C:\\",
                                             "C:\\data",
                                             "\\\\.\\pipe\\docker_engine",
                                             "C:\\ProgramData\\Docker"};
-static const char *const gen_hardening[] = {"apparmor", "seccomp", "selinux", "pod-security", "rbac"};
+static const char *const gen_hardening[] = {"apparmor", "seccomp", "selinux", "pod-security",
+                                            "rbac"};
 static const char *const caps[] = {"SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "NET_ADMIN"};
 
 __attribute__((unused)) static Scenario *generate(unsigned long long seed)
