@@ -1,5 +1,5 @@
 /* Files embedded in the binary at build time (cmake/EmbedGen.cmake): the technique
- * catalog and the bundled scenarios, so that an installed breakout works anywhere. */
+ * catalog, the bundled scenarios and lessons, so that an installed breakout works anywhere. */
 #ifndef BREAKOUT_EMBEDDED_H
 #define BREAKOUT_EMBEDDED_H
 
@@ -14,5 +14,6 @@ typedef struct {
 /* Tables end with an entry whose path is NULL. */
 extern const EmbeddedFile embedded_scenarios[];
 extern const EmbeddedFile embedded_catalog[];
+extern const EmbeddedFile embedded_lessons[]; /* the JSON files of scenarios/lessons/ */
 
 #endif

@@ -37,6 +37,8 @@ static const char usage_text[] =
     "                             exit 1 when B has a path, failing boundary or finding\n"
     "                             that A has not\n"
     "  rm NAME                    remove a scenario from the workspace\n"
+    "  learn [NAME]               the lessons with your progress; NAME runs one\n"
+    "                             (predict, then see the engine's answer and why)\n"
     "\n"
     "Options:\n"
     "  --db FILE                  the workspace (default $BREAKOUT_DB, else\n"
@@ -54,6 +56,9 @@ static const char usage_text[] =
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
     "  --replace                  import: overwrite a different scenario of the same name\n"
+    "  --learner NAME             learn: whose progress (default: the login name)\n"
+    "  --progress                 learn: who finished what, every learner\n"
+    "  --lessons DIR              learn: also the lessons in DIR (default $BREAKOUT_LESSONS)\n"
     "\n"
     "Reading Kubernetes manifests (JSON or YAML) and docker inspect output:\n"
     "  --trusted NS, --untrusted NS   namespaces to trust or not (kube-system, kube-public\n"
@@ -235,8 +240,9 @@ static const struct {
     const char *name;
     int (*run)(CliOptions *);
 } commands[] = {
-    {"list", cmd_list},       {"import", cmd_import},   {"export", cmd_export}, {"rm", cmd_rm},
-    {"analyze", cmd_analyze}, {"analyse", cmd_analyze}, {"diff", cmd_diff},
+    {"list", cmd_list}, {"import", cmd_import},   {"export", cmd_export},
+    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
+    {"diff", cmd_diff}, {"learn", cmd_learn},
 };
 
 enum {
@@ -254,7 +260,10 @@ enum {
     OPT_RUNTIME_CLASS,
     OPT_NO_SSH,
     OPT_TENANT_LABEL,
-    OPT_HOST
+    OPT_HOST,
+    OPT_LEARNER,
+    OPT_PROGRESS,
+    OPT_LESSONS
 };
 
 int cli_main(int argc, char **argv)
@@ -276,6 +285,9 @@ int cli_main(int argc, char **argv)
         {"no-ssh", no_argument, NULL, OPT_NO_SSH},
         {"tenant-label", required_argument, NULL, OPT_TENANT_LABEL},
         {"host", required_argument, NULL, OPT_HOST},
+        {"learner", required_argument, NULL, OPT_LEARNER},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"lessons", required_argument, NULL, OPT_LESSONS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -311,6 +323,9 @@ int cli_main(int argc, char **argv)
         case OPT_NO_SSH: o.import.no_ssh = true; break;
         case OPT_TENANT_LABEL: o.import.tenant_label = optarg; break;
         case OPT_HOST: o.import.host_name = optarg; break;
+        case OPT_LEARNER: o.learner = optarg; break;
+        case OPT_PROGRESS: o.progress = true; break;
+        case OPT_LESSONS: o.lessons = optarg; break;
         case OPT_PLAN_LIMIT: {
             char *end;
             errno = 0;

@@ -29,6 +29,9 @@ typedef struct {
     size_t n_catalogs;
     int assume[ASSUME_COUNT]; /* --assume: -1 unset, 0 false, 1 true */
     ImportOptions import;     /* --trusted, --untrusted, --runtime-class, --no-ssh, ... */
+    const char *learner;      /* learn: --learner NAME, or NULL for the login name */
+    bool progress;            /* learn: --progress */
+    const char *lessons;      /* learn: --lessons DIR, or NULL for $BREAKOUT_LESSONS */
     char **args;              /* positional arguments after the command */
     size_t n_args;
 } CliOptions;
@@ -40,6 +43,8 @@ int cmd_export(CliOptions *o);
 int cmd_rm(CliOptions *o);
 int cmd_analyze(CliOptions *o);
 int cmd_diff(CliOptions *o);
+/* `breakout learn [NAME]`, `--progress`: lessons (docs/lessons.md), in ui/cmd_learn.c. */
+int cmd_learn(CliOptions *o);
 /* The explorer, on file (a workspace or a scenario to import) or the default workspace. */
 int cmd_explore(CliOptions *o, const char *file);
 
