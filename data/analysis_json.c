@@ -1,9 +1,11 @@
 /* The JSON form of an analysis: see analysis_json.h and docs/analysis.schema.json. */
 #include "analysis_json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decision.h"
 #include "xalloc.h"
 
 char *analysis_state_id(const Analysis *a, uint32_t state)
@@ -17,6 +19,46 @@ char *analysis_state_id(const Analysis *a, uint32_t state)
 }
 
 static const Analysis *sort_a; /* qsort context */
+/* The decisions of the report being written (write_all sets it); NULL: none. A file-level
+ * context like sort_a: the writer is not re-entered. */
+static const DecisionBook *decisions_shown;
+
+/* Decision i of b as an object (docs/analysis.schema.json, definitions.decision). */
+static void write_decision(JsonW *w, const DecisionBook *b, size_t i)
+{
+    const Decision *d = &b->list.items[i];
+    jsonw_object(w);
+    jsonw_kint(w, "id", d->id);
+    jsonw_kstring(w, "subject", d->subject);
+    jsonw_kstring(w, "kind", decision_kind_name(d->kind));
+    jsonw_kstring(w, "text", d->text);
+    jsonw_kstring(w, "owner", d->owner);
+    jsonw_kstring(w, "review_date", d->review_date);
+    jsonw_kstring(w, "due_date", d->due_date);
+    jsonw_kstring(w, "author", d->author);
+    jsonw_kstring(w, "created", d->created);
+    jsonw_key(w, "replaces");
+    if (d->replaces)
+        jsonw_int(w, d->replaces);
+    else
+        jsonw_null(w);
+    jsonw_kbool(w, "current", b->state[i].current);
+    jsonw_kstring(w, "status", decision_status_id(b->state[i].status));
+    jsonw_kbool(w, "in_force", decision_book_in_force(b, i));
+    jsonw_kbool(w, "expired", decision_book_expired(b, i));
+    jsonw_kbool(w, "overdue", decision_book_overdue(b, i));
+    jsonw_end(w);
+}
+
+/* "decision": the current decision on subject (owned: freed here), when there is one. */
+static void write_item_decision(JsonW *w, char *subject)
+{
+    size_t i = decision_book_find(decisions_shown, subject);
+    free(subject);
+    if (i == SIZE_MAX) return;
+    jsonw_key(w, "decision");
+    write_decision(w, decisions_shown, i);
+}
 
 static int boundary_order(const void *x, const void *y)
 {
@@ -108,6 +150,7 @@ static void write_boundaries(JsonW *w, const Analysis *a)
         else
             jsonw_null(w);
         jsonw_kbool(w, "attacked", b->attacked);
+        if (decisions_shown) write_item_decision(w, subject_of_boundary(a, b));
         jsonw_key(w, "why_not");
         jsonw_array(w);
         for (size_t k = 0; k < b->n_why_not; k++) {
@@ -188,6 +231,7 @@ static void write_findings(JsonW *w, const Analysis *a, const Findings *f)
             jsonw_string(w, s->tenants[x->tenants[k]].id);
         jsonw_end(w);
         jsonw_kstring(w, "source", finding_source(x->kind));
+        if (decisions_shown) write_item_decision(w, subject_of_finding(a, x));
         jsonw_end(w);
     }
     jsonw_end(w);
@@ -225,6 +269,7 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
         jsonw_kstring(w, "description", d);
         free(d);
         jsonw_kint(w, "closes", (long long)it->n_closes);
+        if (decisions_shown) write_item_decision(w, subject_of_change(s, c));
         jsonw_key(w, "paths");
         write_pathkeys(w, it->closes, it->n_closes);
         jsonw_end(w);
@@ -250,6 +295,7 @@ static void write_paths(JsonW *w, const Report *r)
         jsonw_kstring(w, "to", to);
         free(to);
         jsonw_kint(w, "effort", p->effort);
+        if (decisions_shown) write_item_decision(w, subject_of_path(a, p));
         jsonw_key(w, "steps");
         jsonw_array(w);
         for (size_t k = 0; k < p->n_steps; k++) {
@@ -317,6 +363,7 @@ static void write_all(JsonW *w, const Report *r)
 {
     const Analysis *a = r->analysis;
     const Scenario *s = a->scenario;
+    decisions_shown = r->decisions;
     jsonw_object(w);
     jsonw_kstring(w, "scenario", s->name);
     jsonw_key(w, "assumptions");
@@ -332,7 +379,15 @@ static void write_all(JsonW *w, const Report *r)
     write_assumed(w, a);
     if (r->findings) write_findings(w, a, r->findings);
     if (r->plan) write_plan(w, a, r->plan);
+    if (r->decisions) {
+        jsonw_key(w, "decisions");
+        jsonw_array(w);
+        for (size_t i = 0; i < r->decisions->list.n; i++)
+            write_decision(w, r->decisions, i);
+        jsonw_end(w);
+    }
     jsonw_end(w);
+    decisions_shown = NULL;
 }
 
 void analysis_write_json(const Report *r, FILE *out)

@@ -10,12 +10,17 @@
 #include "fixplan.h"
 #include "jsonw.h"
 
+struct DecisionBook;
+
 /* What one analysis run produced, for the writers. findings and plan may be NULL (omitted). */
 typedef struct {
     const Analysis *analysis;
     const Findings *findings;
     const FixPlan *plan;
     size_t max_paths; /* write at most this many paths (0: all the analysis kept) */
+    const struct DecisionBook *decisions; /* the review's decisions matched to this analysis
+                                             (model/decision.h), shown beside each item; NULL:
+                                             none shown */
 } Report;
 
 /* Writes r to out (pretty-printed). */

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "decision.h"
+#include "minutes.h"
 #include "report_dot.h"
 #include "report_escape.h"
 #include "xalloc.h"
@@ -97,6 +99,16 @@ static void h_prose(FILE *out, const char *s)
 }
 
 static const Analysis *sort_a; /* qsort context */
+/* The decisions of the report being written (report_write_html_with sets it), shown beside
+ * each item; NULL: none. A file-level context like sort_a: the writer is not re-entered. */
+static const DecisionBook *decisions_shown;
+
+/* Writes the decision on subject (owned: freed here) after an item, when there is one. */
+static void item_decision(FILE *out, char *subject)
+{
+    minutes_html_item_decision(out, decisions_shown, subject);
+    free(subject);
+}
 
 static int workload_order(const void *x, const void *y)
 {
@@ -437,6 +449,7 @@ static void write_cell(FILE *out, const Analysis *a, const BoundaryResult *b)
         h(out, a->catalog->techniques[b->techniques[k]].id);
         fputs("</span>", out);
     }
+    if (decisions_shown) item_decision(out, subject_of_boundary(a, b));
     fputs("</span></td>", out);
 }
 
@@ -536,8 +549,9 @@ static void write_paths(FILE *out, const Report *r)
         fprintf(out, "</span> &rarr; %s <span class=\"id\">",
                 p->kind == TARGET_HOST ? "host" : "tenant");
         h(out, p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id);
-        fprintf(out, "</span> <span class=\"muted\">(effort %d)</span></h3>\n<ol class=\"hops\">\n",
-                p->effort);
+        fprintf(out, "</span> <span class=\"muted\">(effort %d)</span>", p->effort);
+        if (decisions_shown) item_decision(out, subject_of_path(a, p));
+        fputs("</h3>\n<ol class=\"hops\">\n", out);
         for (size_t k = 0; k < p->n_steps; k++) {
             const Edge *e = &a->edges[p->steps[k]];
             const Technique *t = &a->catalog->techniques[e->technique];
@@ -663,7 +677,9 @@ static void write_findings(FILE *out, const Analysis *a, const Findings *f)
         }
         fputs(". Source: ", out);
         h(out, finding_source(x->kind));
-        fputs("</span></li>\n", out);
+        fputs("</span>", out);
+        if (decisions_shown) item_decision(out, subject_of_finding(a, x));
+        fputs("</li>\n", out);
     }
     if (f->n) fputs("</ol>\n", out);
     fputs("</section>\n", out);
@@ -685,10 +701,11 @@ static void write_plan(FILE *out, const Analysis *a, const FixPlan *p)
         char *d = change_describe(a->scenario, &p->items[i].change);
         fputs("<li><strong>", out);
         h(out, d);
-        fprintf(
-            out,
-            "</strong> <span class=\"muted\">(closes %zu of %zu paths on its own)</span></li>\n",
-            p->items[i].n_closes, p->paths_before);
+        fprintf(out, "</strong> <span class=\"muted\">(closes %zu of %zu paths on its own)</span>",
+                p->items[i].n_closes, p->paths_before);
+        if (decisions_shown)
+            item_decision(out, subject_of_change(a->scenario, &p->items[i].change));
+        fputs("</li>\n", out);
         free(d);
     }
     if (p->n_items) fputs("</ol>\n", out);
@@ -841,6 +858,7 @@ void report_write_html_with(const Report *r, FILE *out, HtmlGraph graph)
         order[i] = i;
     sort_a = a;
     xqsort(order, s->n_workloads, sizeof *order, workload_order);
+    decisions_shown = r->decisions;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -868,6 +886,7 @@ void report_write_html_with(const Report *r, FILE *out, HtmlGraph graph)
           out);
     if (r->findings) fputs("<li><a href=\"#findings\">Findings</a></li>\n", out);
     if (r->plan) fputs("<li><a href=\"#plan\">Fix plan</a></li>\n", out);
+    if (r->decisions) fputs("<li><a href=\"#decisions\">Decisions</a></li>\n", out);
     fputs("<li><a href=\"#inventory\">Inventory</a></li>\n"
           "<li><a href=\"#sources\">Sources cited</a></li>\n</ol>\n</nav>\n<main>\n",
           out);
@@ -881,6 +900,7 @@ void report_write_html_with(const Report *r, FILE *out, HtmlGraph graph)
     write_techniques(out, a, used);
     if (r->findings) write_findings(out, a, r->findings);
     if (r->plan) write_plan(out, a, r->plan);
+    minutes_html_report_section(out, r->decisions, a, r->findings, r->plan);
     write_inventory(out, a, order);
     write_sources(out, r, used);
     free(used);
@@ -890,4 +910,5 @@ void report_write_html_with(const Report *r, FILE *out, HtmlGraph graph)
         "</body>\n</html>\n",
         out);
     free(order);
+    decisions_shown = NULL;
 }

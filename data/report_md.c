@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decision.h"
+#include "minutes.h"
 #include "report_escape.h"
 #include "xalloc.h"
 
@@ -29,6 +31,16 @@ static void md_prose(FILE *out, const char *s)
 }
 
 static const Analysis *sort_a; /* qsort context */
+/* The decisions of the report being written (report_write_md sets it), shown beside each
+ * item; NULL: none. A file-level context like sort_a: the writer is not re-entered. */
+static const DecisionBook *decisions_shown;
+
+/* Writes the decision on subject (owned: freed here) after an item, when there is one. */
+static void item_decision(FILE *out, char *subject)
+{
+    minutes_md_item_decision(out, decisions_shown, subject);
+    free(subject);
+}
 
 static int workload_order(const void *x, const void *y)
 {
@@ -225,6 +237,7 @@ static void write_verdict(FILE *out, const Analysis *a, const BoundaryResult *b)
         if (k) fputs(", ", out);
         md(out, a->catalog->techniques[b->techniques[k]].id);
     }
+    if (decisions_shown) item_decision(out, subject_of_boundary(a, b));
 }
 
 static void write_matrix(FILE *out, const Analysis *a, const size_t *order)
@@ -315,7 +328,9 @@ static void write_paths(FILE *out, const Report *r)
         md(out, s->workloads[p->start].id);
         fputs(" → ", out);
         write_target(out, s, p);
-        fprintf(out, " (effort %d)\n\n", p->effort);
+        fprintf(out, " (effort %d)", p->effort);
+        if (decisions_shown) item_decision(out, subject_of_path(a, p));
+        fputs("\n\n", out);
         for (size_t k = 0; k < p->n_steps; k++) {
             const Edge *e = &a->edges[p->steps[k]];
             const Technique *t = &a->catalog->techniques[e->technique];
@@ -429,7 +444,9 @@ static void write_findings(FILE *out, const Analysis *a, const Findings *f)
             if (k) fputs(", ", out);
             md(out, s->tenants[x->tenants[k]].id);
         }
-        fputs(".\n", out);
+        fputc('.', out);
+        if (decisions_shown) item_decision(out, subject_of_finding(a, x));
+        fputc('\n', out);
     }
     fputc('\n', out);
 }
@@ -446,8 +463,11 @@ static void write_plan(FILE *out, const Analysis *a, const FixPlan *p)
         char *d = change_describe(a->scenario, &p->items[i].change);
         fprintf(out, "%zu. ", i + 1);
         md(out, d);
-        fprintf(out, " (closes %zu of %zu paths on its own)\n", p->items[i].n_closes,
+        fprintf(out, " (closes %zu of %zu paths on its own)", p->items[i].n_closes,
                 p->paths_before);
+        if (decisions_shown)
+            item_decision(out, subject_of_change(a->scenario, &p->items[i].change));
+        fputc('\n', out);
         free(d);
     }
     if (p->n_items) fputc('\n', out);
@@ -505,6 +525,7 @@ void report_write_md(const Report *r, FILE *out)
         order[i] = i;
     sort_a = a;
     xqsort(order, s->n_workloads, sizeof *order, workload_order);
+    decisions_shown = r->decisions;
 
     fputs("# Threat model: ", out);
     md(out, s->name);
@@ -526,7 +547,9 @@ void report_write_md(const Report *r, FILE *out)
     write_techniques(out, a, used);
     if (r->findings) write_findings(out, a, r->findings);
     if (r->plan) write_plan(out, a, r->plan);
+    minutes_md_report_section(out, r->decisions, a, r->findings, r->plan);
     write_sources(out, r, used);
     free(used);
     free(order);
+    decisions_shown = NULL;
 }

@@ -3,9 +3,11 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decision.h"
 #include "xalloc.h"
 
 #define SARIF_SCHEMA        "https://json.schemastore.org/sarif-2.1.0.json"
@@ -185,6 +187,42 @@ static const char *boundary_level(const BoundaryResult *b)
 }
 
 static const Analysis *sort_a; /* qsort context */
+/* The decisions of the log being written (report_write_sarif sets it); NULL: none. A file-level
+ * context like sort_a: the writer is not re-entered. */
+static const DecisionBook *decisions_shown;
+
+/* Writes the result's "suppressions" when the review accepted or disputed its subject (owned:
+ * freed here): an acceptance in force is SARIF's {kind external, status accepted} with the
+ * reason as justification; one past its review date, or a dispute, is status underReview (the
+ * result counts again). Nothing for other decisions or none. */
+static void write_suppressions(JsonW *w, char *subject)
+{
+    size_t i = decision_book_find(decisions_shown, subject);
+    free(subject);
+    if (i == SIZE_MAX) return;
+    const Decision *d = &decisions_shown->list.items[i];
+    if (d->kind != DECISION_ACCEPT && d->kind != DECISION_DISPUTE) return;
+    char *justification = decision_book_describe(decisions_shown, i);
+    jsonw_key(w, "suppressions");
+    jsonw_array(w);
+    jsonw_object(w);
+    jsonw_kstring(w, "kind", "external");
+    jsonw_kstring(w, "status",
+                  decision_book_in_force(decisions_shown, i) ? "accepted" : "underReview");
+    jsonw_kstring(w, "justification", justification);
+    jsonw_key(w, "properties");
+    jsonw_object(w);
+    jsonw_kstring(w, "decision", decision_kind_name(d->kind));
+    jsonw_kstring(w, "subject", d->subject);
+    if (d->owner) jsonw_kstring(w, "owner", d->owner);
+    if (d->review_date) jsonw_kstring(w, "review_date", d->review_date);
+    jsonw_kstring(w, "author", d->author);
+    jsonw_kstring(w, "created", d->created);
+    jsonw_end(w);
+    jsonw_end(w);
+    jsonw_end(w);
+    free(justification);
+}
 
 static int boundary_order(const void *x, const void *y)
 {
@@ -220,6 +258,7 @@ static void write_boundary_result(JsonW *w, const Analysis *a, const BoundaryRes
     kmessage(w, "message", text);
     size_t host = a->host_of[b->workload], tenant = a->tenant_of[b->workload];
     write_locations(w, s, &b->workload, 1, host, &tenant, 1, uri);
+    if (decisions_shown) write_suppressions(w, subject_of_boundary(a, b));
     char *key = xasprintf("boundary:%s:%s", wl->id, boundary_name(b->kind));
     jsonw_key(w, "partialFingerprints");
     jsonw_object_inline(w);
@@ -260,6 +299,7 @@ static void write_finding_result(JsonW *w, const Analysis *a, const Finding *x, 
                                                    : "note");
     kmessage(w, "message", text);
     write_locations(w, s, x->workloads, x->n_workloads, x->host, x->tenants, x->n_tenants, uri);
+    if (decisions_shown) write_suppressions(w, subject_of_finding(a, x));
     char *key = xasprintf("finding:%s:%s:%s", finding_kind_id(x->kind), s->hosts[x->host].id,
                           x->detail ? x->detail : "");
     jsonw_key(w, "partialFingerprints");
@@ -283,6 +323,7 @@ void report_write_sarif(const Report *r, FILE *out, const char *artifact_uri)
     const Scenario *s = a->scenario;
     const Catalog *c = a->catalog;
     char *uri = artifact_uri ? uri_of_path(artifact_uri) : NULL;
+    decisions_shown = r->decisions;
     JsonW w;
     jsonw_init_file(&w, out, true);
     jsonw_object(&w);
@@ -351,4 +392,5 @@ void report_write_sarif(const Report *r, FILE *out, const char *artifact_uri)
     jsonw_end(&w);
     jsonw_finish(&w);
     free(uri);
+    decisions_shown = NULL;
 }

@@ -1,15 +1,18 @@
 /* The text report: see report_text.h. */
 #include "report_text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decision.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 typedef struct {
     FILE *out;
     bool colour;
+    const DecisionBook *decisions; /* the report's, or NULL */
 } Out;
 
 #define C_RESET "\033[0m"
@@ -29,6 +32,45 @@ static void put_safe(const Out *o, const char *s)
     char *safe = utf8_sanitize(s ? s : "");
     fputs(safe, o->out);
     free(safe);
+}
+
+/* Prints the current decision on subject (owned: freed here) on a line after indent. */
+static void write_decision(const Out *o, char *subject, const char *indent)
+{
+    size_t i = decision_book_find(o->decisions, subject);
+    if (i != SIZE_MAX) {
+        char *line = decision_book_describe(o->decisions, i);
+        fprintf(o->out, "%sdecision: ", indent);
+        put_safe(o, line);
+        fputc('\n', o->out);
+        free(line);
+    }
+    free(subject);
+}
+
+/* Every current decision, by subject, with who recorded it and when. */
+static void write_decisions(const Out *o)
+{
+    const DecisionBook *b = o->decisions;
+    fprintf(o->out, "\n%sDECISIONS%s (%zu item%s decided)\n", col(o, C_BOLD), col(o, C_RESET),
+            b->n_current, b->n_current == 1 ? "" : "s");
+    if (!b->n_current) fputs("  none recorded\n", o->out);
+    for (size_t j = 0; j < b->n_current; j++) {
+        size_t i = b->by_subject[j];
+        const Decision *d = &b->list.items[i];
+        char *label = subject_label(d->subject), *line = decision_book_describe(b, i);
+        fputs("  ", o->out);
+        put_safe(o, label);
+        fputs("\n    ", o->out);
+        put_safe(o, line);
+        fputs("\n    by ", o->out);
+        put_safe(o, d->author);
+        fputs(", ", o->out);
+        put_safe(o, d->created);
+        fputc('\n', o->out);
+        free(label);
+        free(line);
+    }
 }
 
 static const Analysis *sort_a; /* qsort context */
@@ -97,6 +139,7 @@ static void write_boundary(const Out *o, const Analysis *a, const BoundaryResult
         for (size_t k = 0; k < b->n_techniques; k++)
             fprintf(o->out, "%s%s", k ? ", " : "", a->catalog->techniques[b->techniques[k]].id);
         fprintf(o->out, " (%s)%s\n", servicing_name(b->servicing), b->attacked ? ", attacked" : "");
+        if (o->decisions) write_decision(o, subject_of_boundary(a, b), "                   ");
         return;
     }
     fprintf(o->out, "%sholds%s  ", col(o, C_GREEN), col(o, C_RESET));
@@ -164,6 +207,7 @@ static void write_findings(const Out *o, const Analysis *a, const Findings *f)
         put_safe(o, x->detail);
         fprintf(o->out, "\n         %s%s%s\n", col(o, C_DIM), finding_source(x->kind),
                 col(o, C_RESET));
+        if (o->decisions) write_decision(o, subject_of_finding(a, x), "         ");
     }
     (void)a;
 }
@@ -189,6 +233,8 @@ static void write_plan(const Out *o, const Analysis *a, const FixPlan *p)
         fprintf(o->out, "  (closes %zu of %zu paths on its own)\n", p->items[i].n_closes,
                 p->paths_before);
         free(d);
+        if (o->decisions)
+            write_decision(o, subject_of_change(a->scenario, &p->items[i].change), "     ");
     }
     if (p->n_unclosable) {
         fprintf(o->out, "  unclosable by these changes (%zu):\n", p->n_unclosable);
@@ -217,6 +263,7 @@ static void write_paths(const Out *o, const Report *r)
         fprintf(o->out, " -> %s:", p->kind == TARGET_HOST ? "host" : "tenant");
         put_safe(o, p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id);
         fprintf(o->out, "  (effort %d)\n", p->effort);
+        if (o->decisions) write_decision(o, subject_of_path(a, p), "    ");
         for (size_t k = 0; k < p->n_steps; k++) {
             const Edge *e = &a->edges[p->steps[k]];
             char *from = state_label(a, e->from), *to = state_label(a, e->to);
@@ -239,7 +286,7 @@ void report_write_text(const Report *r, FILE *out, bool colour)
 {
     const Analysis *a = r->analysis;
     const Scenario *s = a->scenario;
-    Out o = {out, colour};
+    Out o = {out, colour, r->decisions};
     fprintf(out, "%s", col(&o, C_BOLD));
     put_safe(&o, s->name);
     fprintf(out, "%s\n", col(&o, C_RESET));
@@ -283,4 +330,5 @@ void report_write_text(const Report *r, FILE *out, bool colour)
     write_paths(&o, r);
     if (r->findings) write_findings(&o, a, r->findings);
     if (r->plan) write_plan(&o, a, r->plan);
+    if (r->decisions) write_decisions(&o);
 }

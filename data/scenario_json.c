@@ -1,10 +1,11 @@
-/* The scenario file: reads formats 1 and 2 into a model Scenario, writes format 2.
+/* The scenario file: reads formats 1, 2 and 3 into a model Scenario (and format 3's optional
+ * decisions), writes format 3.
  * Sits between json_strict (syntax) and model/scenario (ids and references).
  *
  * The format (docs/scenario-format.md is the user's version of this block):
  *
  *   {
- *     "breakout": 2,                        required: the format version, 1 or 2
+ *     "breakout": 3,                        required: the format version, 1, 2 or 3
  *     "name": "...",                        required, non-empty
  *     "description": "...",                 optional
  *     "assumptions": {                      optional; each key optional
@@ -37,7 +38,14 @@
  *         -- format 2 only (unknown keys, so errors, in a format 1 file): --
  *         "host_pid": false, "host_network": false, "host_ipc": false,   default false
  *         "capabilities": ["SYS_ADMIN"],    default []; a "CAP_" prefix is dropped, upper-cased
- *         "assumed": ["..."] } ]            default []; what an importer assumed
+ *         "assumed": ["..."] } ],           default []; what an importer assumed
+ *     -- format 3 only: --
+ *     "decisions": [                        optional; the workshop record (model/decision.h),
+ *       { "subject": "boundary:w:isolation", oldest first: each replaces the one before it
+ *         "kind": "accept",                   on the same subject
+ *         "text": "...", "owner": "...",    as decision_validate asks for the kind
+ *         "review_date": "2027-03-31", "due_date": "2027-01-15",
+ *         "author": "...", "created": "2026-11-28T10:00:00Z" } ]       required both
  *   }
  *
  * Errors, one line each, the first found in document order: syntax errors from json_strict
@@ -55,19 +63,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decision.h"
 #include "fileio.h"
 #include "json_strict.h"
 #include "jsonw.h"
 #include "xalloc.h"
 
-_Static_assert(SCENARIO_FORMAT_VERSION == 2, "teach the reader the new format version");
+_Static_assert(SCENARIO_FORMAT_VERSION == 3, "teach the reader the new format version");
 
 #define MAX_PATH     8  /* steps of the deepest path: workloads[i].mounts[j].host_path */
 #define SUGGEST_DIST 2  /* an unknown key this close to a known one gets "did you mean" */
 #define SUGGEST_MAX  64 /* keys longer than this get no suggestion */
 
-/* The keys of one kind of object: the first n_v1 exist in format 1, the rest from format 2;
- * required has bit k set when keys[k] is required. */
+/* The keys of one kind of object: the first n_v1 exist in format 1, the rest from format 2
+ * (the top level's "decisions" from format 3, key_version); required has bit k set when
+ * keys[k] is required. */
 typedef struct {
     const char *const *keys;
     size_t n, n_v1;
@@ -81,13 +91,20 @@ enum {
     TOP_ASSUMPTIONS,
     TOP_TENANTS,
     TOP_HOSTS,
-    TOP_WORKLOADS
+    TOP_WORKLOADS,
+    TOP_DECISIONS
 };
 static const char *const top_keys[] = {"breakout", "name",  "description", "assumptions",
-                                       "tenants",  "hosts", "workloads"};
-static const KeyTable top_table = {top_keys, 7, 7,
+                                       "tenants",  "hosts", "workloads",   "decisions"};
+static const KeyTable top_table = {top_keys, 8, 7,
                                    1u << TOP_BREAKOUT | 1u << TOP_NAME | 1u << TOP_TENANTS |
                                        1u << TOP_HOSTS | 1u << TOP_WORKLOADS};
+
+enum { D_SUBJECT, D_KIND, D_TEXT, D_OWNER, D_REVIEW, D_DUE, D_AUTHOR, D_CREATED };
+static const char *const decision_keys[] = {"subject",     "kind",     "text",   "owner",
+                                            "review_date", "due_date", "author", "created"};
+static const KeyTable decision_table = {
+    decision_keys, 8, 8, 1u << D_SUBJECT | 1u << D_KIND | 1u << D_AUTHOR | 1u << D_CREATED};
 
 static const char *const assumption_keys[] = {"kernel_exploit", "hypervisor_exploit",
                                               "sandbox_exploit"};
@@ -139,6 +156,7 @@ typedef struct {
     size_t len;
     const char *file;
     int version;
+    DecisionList *decisions; /* where format 3's decisions go */
     JsonPathStep path[MAX_PATH];
     size_t depth;
     char *err; /* owned */
@@ -351,18 +369,18 @@ static bool read_account(Reader *r, const cJSON *v, Account *out)
 /* Reads the format version into r->version. */
 static bool read_version(Reader *r, const cJSON *v)
 {
-    if (!cJSON_IsNumber(v)) return bad_type(r, v, "the format version 1 or 2");
+    if (!cJSON_IsNumber(v)) return bad_type(r, v, "the format version 1, 2 or 3");
     double d = v->valuedouble;
-    if (d == 1 || d == 2) {
+    if (d == 1 || d == 2 || d == 3) {
         r->version = (int)d;
         return true;
     }
     if (d > SCENARIO_FORMAT_VERSION && d < 1e9 && d == floor(d))
         return bad(r, false,
-                   "unsupported format version %.0f, expected 1 or 2 (a file from a newer "
+                   "unsupported format version %.0f, expected 1, 2 or 3 (a file from a newer "
                    "breakout?)",
                    d);
-    return bad(r, false, "unsupported format version %.15g, expected 1 or 2", d);
+    return bad(r, false, "unsupported format version %.15g, expected 1, 2 or 3", d);
 }
 
 /* ---- keys ---- */
@@ -390,10 +408,26 @@ static size_t edit_distance(const char *a, const char *b)
     return row[nb];
 }
 
+/* The format version that added key k of t. */
+static int key_version(const KeyTable *t, size_t k)
+{
+    if (t == &top_table && k == TOP_DECISIONS) return 3;
+    return k < t->n_v1 ? 1 : 2;
+}
+
+/* How many of t's keys (the first ones) exist in format version v. */
+static size_t keys_in(const KeyTable *t, int v)
+{
+    size_t n = 0;
+    while (n < t->n && key_version(t, n) <= v)
+        n++;
+    return n;
+}
+
 /* The index of key in t for this file's version, or -1. */
 static int key_index(const Reader *r, const KeyTable *t, const char *key)
 {
-    size_t n = r->version >= 2 ? t->n : t->n_v1;
+    size_t n = keys_in(t, r->version);
     for (size_t k = 0; k < n; k++)
         if (strcmp(t->keys[k], key) == 0) return (int)k;
     return -1;
@@ -402,14 +436,15 @@ static int key_index(const Reader *r, const KeyTable *t, const char *key)
 /* Reports key, a member of the object at the current path, as unknown. */
 static bool unknown_key(Reader *r, const KeyTable *t, const char *key)
 {
-    size_t n = r->version >= 2 ? t->n : t->n_v1;
+    size_t n = keys_in(t, r->version);
     push_key(r, key);
     for (size_t k = n; k < t->n; k++) {
         if (strcmp(t->keys[k], key) == 0) {
+            int added = key_version(t, k);
             bad(r, true,
-                "unknown key in format version %d (it was added in version 2: write "
-                "\"breakout\": 2)",
-                r->version);
+                "unknown key in format version %d (it was added in version %d: write "
+                "\"breakout\": %d)",
+                r->version, added, added);
             pop(r);
             return false;
         }
@@ -646,6 +681,42 @@ static bool workload_element(Reader *r, size_t i, const cJSON *v, void *ctx)
     return read_members(r, v, &workload_table, workload_member, w);
 }
 
+static bool read_decision_kind(Reader *r, const cJSON *v, DecisionKind *out)
+{
+    if (cJSON_IsString(v) && decision_kind_parse(v->valuestring, out)) return true;
+    const char *names[] = {decision_kind_name(DECISION_ACCEPT), decision_kind_name(DECISION_FIX),
+                           decision_kind_name(DECISION_DISPUTE), decision_kind_name(DECISION_NOTE)};
+    return bad_enum(r, v, names, 4);
+}
+
+static bool decision_member(Reader *r, int k, const cJSON *v, void *ctx)
+{
+    Decision *d = ctx;
+    switch (k) {
+    case D_SUBJECT: return read_owned(r, v, "a non-empty subject", &d->subject);
+    case D_KIND: return read_decision_kind(r, v, &d->kind);
+    case D_TEXT: return read_owned(r, v, "a non-empty string", &d->text);
+    case D_OWNER: return read_owned(r, v, "a non-empty owner", &d->owner);
+    case D_REVIEW: return read_owned(r, v, "a date (YYYY-MM-DD)", &d->review_date);
+    case D_DUE: return read_owned(r, v, "a date (YYYY-MM-DD)", &d->due_date);
+    case D_AUTHOR: return read_owned(r, v, "a non-empty author", &d->author);
+    default: return read_owned(r, v, "a UTC time (YYYY-MM-DDTHH:MM:SSZ)", &d->created);
+    }
+}
+
+/* A decision of format 3, checked as a whole by decision_validate. */
+static bool decision_element(Reader *r, size_t i, const cJSON *v, void *ctx)
+{
+    (void)i;
+    Decision *d = decision_list_add(ctx);
+    if (!read_members(r, v, &decision_table, decision_member, d)) return false;
+    char *why = NULL;
+    if (decision_validate(d, &why)) return true;
+    bad(r, false, "%s", why);
+    free(why);
+    return false;
+}
+
 static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
 {
     Scenario *s = ctx;
@@ -656,7 +727,8 @@ static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
     case TOP_ASSUMPTIONS: return read_members(r, v, &assumption_table, assumption_member, s);
     case TOP_TENANTS: return read_elements(r, v, tenant_element, s);
     case TOP_HOSTS: return read_elements(r, v, host_element, s);
-    default: return read_elements(r, v, workload_element, s);
+    case TOP_WORKLOADS: return read_elements(r, v, workload_element, s);
+    default: return read_elements(r, v, decision_element, r->decisions);
     }
 }
 
@@ -671,7 +743,7 @@ static bool read_scenario(Reader *r, const cJSON *root, Scenario *s)
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "breakout");
     if (!version)
         return bad(r, false,
-                   "missing required key \"breakout\" (the scenario format version, 1 or 2)");
+                   "missing required key \"breakout\" (the scenario format version, 1, 2 or 3)");
     push_key(r, "breakout");
     bool ok = read_version(r, version);
     pop(r);
@@ -726,9 +798,16 @@ static char *locate_message(const Reader *r, const char *msg)
 
 Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err)
 {
+    return scenario_parse_with_decisions(text, len, file, NULL, err);
+}
+
+Scenario *scenario_parse_with_decisions(const char *text, size_t len, const char *file,
+                                        DecisionList *decisions, char **err)
+{
     cJSON *root = json_parse_strict(text, len, file, err);
     if (!root) return NULL;
-    Reader r = {.text = text, .len = len, .file = file};
+    DecisionList read = {0};
+    Reader r = {.text = text, .len = len, .file = file, .decisions = &read};
     Scenario *s = scenario_new("");
     bool ok = read_scenario(&r, root, s);
     cJSON_Delete(root);
@@ -738,6 +817,9 @@ Scenario *scenario_parse(const char *text, size_t len, const char *file, char **
         free(verr);
         ok = false;
     }
+    for (size_t i = 0; ok && decisions && i < read.n; i++)
+        decision_list_add_copy(decisions, &read.items[i]);
+    decision_list_done(&read);
     if (!ok) {
         scenario_free(s);
         *err = r.err;
@@ -750,10 +832,12 @@ Scenario *scenario_parse_fragment(const char *text, size_t len, const char *file
 {
     cJSON *root = json_parse_strict(text, len, file, err);
     if (!root) return NULL;
-    Reader r = {.text = text, .len = len, .file = file};
+    DecisionList ignored = {0};
+    Reader r = {.text = text, .len = len, .file = file, .decisions = &ignored};
     Scenario *s = scenario_new("");
     bool ok = read_scenario(&r, root, s);
     cJSON_Delete(root);
+    decision_list_done(&ignored);
     if (!ok) {
         scenario_free(s);
         *err = r.err;
@@ -813,7 +897,33 @@ static void write_workload(JsonW *w, const Workload *wl)
     jsonw_end(w);
 }
 
+/* Writes format 3's decisions section. */
+static void write_decisions(JsonW *w, const DecisionList *list)
+{
+    jsonw_key(w, "decisions");
+    jsonw_array(w);
+    for (size_t i = 0; i < list->n; i++) {
+        const Decision *d = &list->items[i];
+        jsonw_object(w);
+        jsonw_kstring(w, "subject", d->subject);
+        jsonw_kstring(w, "kind", decision_kind_name(d->kind));
+        if (d->text) jsonw_kstring(w, "text", d->text);
+        if (d->owner) jsonw_kstring(w, "owner", d->owner);
+        if (d->review_date) jsonw_kstring(w, "review_date", d->review_date);
+        if (d->due_date) jsonw_kstring(w, "due_date", d->due_date);
+        jsonw_kstring(w, "author", d->author);
+        jsonw_kstring(w, "created", d->created);
+        jsonw_end(w);
+    }
+    jsonw_end(w);
+}
+
 char *scenario_to_json(const Scenario *s)
+{
+    return scenario_to_json_with_decisions(s, NULL);
+}
+
+char *scenario_to_json_with_decisions(const Scenario *s, const DecisionList *decisions)
 {
     JsonW w;
     jsonw_init_buf(&w, true);
@@ -865,6 +975,7 @@ char *scenario_to_json(const Scenario *s)
     for (size_t i = 0; i < s->n_workloads; i++)
         write_workload(&w, &s->workloads[i]);
     jsonw_end(&w);
+    if (decisions && decisions->n) write_decisions(&w, decisions);
     jsonw_end(&w);
     return jsonw_finish(&w);
 }

@@ -1,6 +1,7 @@
-/* The scenario file (docs/scenario-format.md): reads formats 1 and 2 into a model Scenario,
- * with errors that point at the place (FILE:LINE:COL and the JSON path), and writes the
- * current format (SCENARIO_FORMAT_VERSION) canonically, every default explicit. */
+/* The scenario file (docs/scenario-format.md): reads formats 1, 2 and 3 into a model Scenario
+ * (format 3 adds an optional section of decisions, docs/decisions.md), with errors that point at
+ * the place (FILE:LINE:COL and the JSON path), and writes the current format
+ * (SCENARIO_FORMAT_VERSION) canonically, every default explicit. */
 #ifndef BREAKOUT_SCENARIO_JSON_H
 #define BREAKOUT_SCENARIO_JSON_H
 
@@ -8,6 +9,8 @@
 #include <stddef.h>
 
 #include "scenario.h"
+
+struct DecisionList; /* model/decision.h */
 
 #define SCENARIO_MAX_FILE_BYTES ((size_t)256 * 1024 * 1024) /* scenario_load_file's limit */
 
@@ -20,11 +23,18 @@
  *   FILE:3:5: tenants[0]: missing required key "trust"
  *   FILE:9:17: hosts[1].ssh: expected true or false, got the string "yes"
  *   FILE:7:9: workloads[0].colour: unknown key, expected "id", "tenant", ... or "hardening"
- *   FILE:2:17: breakout: unsupported format version 7, expected 1 or 2
+ *   FILE:2:17: breakout: unsupported format version 7, expected 1, 2 or 3
  *   FILE:14:17: workloads[1].tenant: no tenant with id "ghost"   (from scenario_validate)
  * LINE:COL is where the value starts (for an unknown key, the key; for a missing key, the
  * object). */
 Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err);
+
+/* As scenario_parse, and appends the decisions section of a format 3 file to decisions, in the
+ * file's order (oldest first), each checked with decision_validate (a bad one is an error:
+ * `FILE:LINE:COL: decisions[0]: an accept decision needs an owner`). decisions is unchanged on
+ * failure. scenario_parse reads and checks the section too, and drops it. */
+Scenario *scenario_parse_with_decisions(const char *text, size_t len, const char *file,
+                                        struct DecisionList *decisions, char **err);
 
 /* Reads a one-entity fragment (an edit's before or after state, model/edit.h) written by
  * scenario_to_json: as scenario_parse, but without scenario_validate, since a fragment's
@@ -40,6 +50,11 @@ Scenario *scenario_load_file(const char *path, char **err);
  * that scenario_validate accepts, with non-empty ids and names and UTF-8 strings, reading the
  * output back gives a scenario equal to s (invalid UTF-8 is written as U+FFFD). */
 char *scenario_to_json(const Scenario *s);
+
+/* The same with a decisions section holding decisions (borrowed; none: no section), in their
+ * order; the row ids and what each replaces are not written (a decision replaces the one before
+ * it on the same subject). For `breakout export`. */
+char *scenario_to_json_with_decisions(const Scenario *s, const struct DecisionList *decisions);
 
 /* Writes scenario_to_json(s) to path with file_write_atomic ("-": standard output).
  * Returns false with *err set (owned) if the file cannot be written. */

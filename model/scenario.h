@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SCENARIO_FORMAT_VERSION 2 /* the version breakout writes; it reads 1 and 2 */
+#define SCENARIO_FORMAT_VERSION 3 /* the version breakout writes; it reads 1, 2 and 3 */
 
 typedef enum { TRUST_TRUSTED, TRUST_UNTRUSTED } Trust;
 typedef enum { OS_WINDOWS, OS_LINUX } Os;

@@ -12,6 +12,7 @@
 
 #include "catalog_json.h"
 #include "cli_int.h"
+#include "decisions.h"
 #include "scenario_json.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -37,6 +38,12 @@ static const char usage_text[] =
     "                             exit 1 when B has a path, failing boundary or finding\n"
     "                             that A has not\n"
     "  rm NAME                    remove a scenario from the workspace\n"
+    "  decide NAME SUBJECT KIND   record a decision of the review on a boundary, path,\n"
+    "                             finding or fix (KIND: accept --reason TEXT --owner NAME\n"
+    "                             [--review DATE]; fix --owner NAME --due DATE [--text T];\n"
+    "                             dispute --reason TEXT; note --text TEXT)\n"
+    "  decisions NAME             list the decisions with their history, and what has none\n"
+    "  minutes NAME               the review's minutes (--format md or html, -o FILE)\n"
     "  learn [NAME]               the lessons with your progress; NAME runs one\n"
     "                             (predict, then see the engine's answer and why)\n"
     "\n"
@@ -56,6 +63,10 @@ static const char usage_text[] =
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
     "  --replace                  import: overwrite a different scenario of the same name\n"
+    "  --as NAME                  decide, minutes: who records (default: the login name)\n"
+    "  --today DATE               decide, decisions, minutes, analyze: today's date for\n"
+    "                             review and due dates, and the time recorded (default: the\n"
+    "                             clock)\n"
     "  --learner NAME             learn: whose progress (default: the login name)\n"
     "  --progress                 learn: who finished what, every learner\n"
     "  --lessons DIR              learn: also the lessons in DIR (default $BREAKOUT_LESSONS)\n"
@@ -164,6 +175,11 @@ static void show_progress(size_t done, size_t total, void *ctx)
 
 Scenario *cli_import_file(const CliOptions *o, const char *path)
 {
+    return cli_import_file_decisions(o, path, NULL);
+}
+
+Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions)
+{
     ImportOptions opt = o->import;
     struct stat st;
     char *safe = utf8_sanitize(path);
@@ -174,7 +190,7 @@ Scenario *cli_import_file(const CliOptions *o, const char *path)
     StrList notes = {0};
     char *err = NULL;
     InputKind kind;
-    Scenario *s = import_file(path, &opt, &kind, &notes, &err);
+    Scenario *s = decisions_import_file(path, &opt, &kind, &notes, decisions, &err);
     free(safe);
     if (!s) {
         cli_report(err);
@@ -236,13 +252,31 @@ static bool parse_assume(CliOptions *o, const char *arg)
     return true;
 }
 
+static int run_decide(CliOptions *o)
+{
+    return cmd_decide(o, &o->record);
+}
+
+static int run_decisions(CliOptions *o)
+{
+    return cmd_decisions(o, &o->record);
+}
+
+static int run_minutes(CliOptions *o)
+{
+    return cmd_minutes(o, &o->record);
+}
+
 static const struct {
     const char *name;
     int (*run)(CliOptions *);
 } commands[] = {
-    {"list", cmd_list}, {"import", cmd_import},   {"export", cmd_export},
-    {"rm", cmd_rm},     {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
-    {"diff", cmd_diff}, {"learn", cmd_learn},
+    {"list", cmd_list},       {"import", cmd_import},
+    {"export", cmd_export},   {"rm", cmd_rm},
+    {"analyze", cmd_analyze}, {"analyse", cmd_analyze},
+    {"diff", cmd_diff},       {"learn", cmd_learn},
+    {"decide", run_decide},   {"decisions", run_decisions},
+    {"minutes", run_minutes},
 };
 
 enum {
@@ -263,7 +297,14 @@ enum {
     OPT_HOST,
     OPT_LEARNER,
     OPT_PROGRESS,
-    OPT_LESSONS
+    OPT_LESSONS,
+    OPT_AS,
+    OPT_REASON,
+    OPT_OWNER,
+    OPT_REVIEW,
+    OPT_DUE,
+    OPT_TEXT,
+    OPT_TODAY
 };
 
 int cli_main(int argc, char **argv)
@@ -285,6 +326,13 @@ int cli_main(int argc, char **argv)
         {"no-ssh", no_argument, NULL, OPT_NO_SSH},
         {"tenant-label", required_argument, NULL, OPT_TENANT_LABEL},
         {"host", required_argument, NULL, OPT_HOST},
+        {"as", required_argument, NULL, OPT_AS},
+        {"reason", required_argument, NULL, OPT_REASON},
+        {"owner", required_argument, NULL, OPT_OWNER},
+        {"review", required_argument, NULL, OPT_REVIEW},
+        {"due", required_argument, NULL, OPT_DUE},
+        {"text", required_argument, NULL, OPT_TEXT},
+        {"today", required_argument, NULL, OPT_TODAY},
         {"learner", required_argument, NULL, OPT_LEARNER},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"lessons", required_argument, NULL, OPT_LESSONS},
@@ -323,6 +371,13 @@ int cli_main(int argc, char **argv)
         case OPT_NO_SSH: o.import.no_ssh = true; break;
         case OPT_TENANT_LABEL: o.import.tenant_label = optarg; break;
         case OPT_HOST: o.import.host_name = optarg; break;
+        case OPT_AS: o.record.as = optarg; break;
+        case OPT_REASON: o.record.reason = optarg; break;
+        case OPT_OWNER: o.record.owner = optarg; break;
+        case OPT_REVIEW: o.record.review = optarg; break;
+        case OPT_DUE: o.record.due = optarg; break;
+        case OPT_TEXT: o.record.text = optarg; break;
+        case OPT_TODAY: o.record.today = optarg; break;
         case OPT_LEARNER: o.learner = optarg; break;
         case OPT_PROGRESS: o.progress = true; break;
         case OPT_LESSONS: o.lessons = optarg; break;

@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 #include "catalog.h"
+#include "decision.h"
 #include "import.h"
+#include "record_int.h"
 #include "scenario.h"
 #include "store.h"
 
@@ -29,6 +31,7 @@ typedef struct {
     size_t n_catalogs;
     int assume[ASSUME_COUNT]; /* --assume: -1 unset, 0 false, 1 true */
     ImportOptions import;     /* --trusted, --untrusted, --runtime-class, --no-ssh, ... */
+    RecordOptions record;     /* --as, --reason, --owner, --review, --due, --text, --today */
     const char *learner;      /* learn: --learner NAME, or NULL for the login name */
     bool progress;            /* learn: --progress */
     const char *lessons;      /* learn: --lessons DIR, or NULL for $BREAKOUT_LESSONS */
@@ -43,6 +46,22 @@ int cmd_export(CliOptions *o);
 int cmd_rm(CliOptions *o);
 int cmd_analyze(CliOptions *o);
 int cmd_diff(CliOptions *o);
+/* The workshop record (ui/cmd_decide.c, ui/cmd_minutes.c). */
+int cmd_decide(CliOptions *o, const RecordOptions *r);
+int cmd_decisions(CliOptions *o, const RecordOptions *r);
+int cmd_minutes(CliOptions *o, const RecordOptions *r);
+/* For analyze: the decisions of what `what` names (a workspace scenario: its decisions, with
+ * the edit history replayed; a scenario file: its format 3 decisions section) matched to the
+ * analysis a of s (findings f, plan p may be NULL) as of --today. *out is NULL when there are
+ * none (then nothing changes in the output). False, with the error printed, on failure. */
+bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, const char *what,
+                               const Scenario *s, const Catalog *cat, const Analysis *a,
+                               const Findings *f, const FixPlan *p, DecisionBook **out);
+/* analyze --check with decisions: prints on stderr every acceptance used ("guest-app isolation:
+ * accepted until 2027-03-31 (owner: platform)"), every expired one, every open path and a
+ * summary; returns EXIT_DONE when every path is covered by an acceptance in force, else
+ * EXIT_FOUND. */
+int record_check(const DecisionBook *b, const Analysis *a);
 /* `breakout learn [NAME]`, `--progress`: lessons (docs/lessons.md), in ui/cmd_learn.c. */
 int cmd_learn(CliOptions *o);
 /* The explorer, on file (a workspace or a scenario to import) or the default workspace. */
@@ -70,6 +89,8 @@ Catalog *cli_load_catalog(const CliOptions *o);
 /* Reads a scenario, Kubernetes manifest or docker inspect output (the import options apply),
  * printing the importer's notes. NULL and an error printed on failure. */
 Scenario *cli_import_file(const CliOptions *o, const char *path);
+/* The same, appending a breakout scenario file's decisions section (format 3) to decisions. */
+Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions);
 
 /* Loads what `analyze X` names: a file at X (any input cli_import_file reads), else a
  * scenario named X in the workspace. Applies --assume. NULL and an error printed on failure. */

@@ -40,8 +40,20 @@ int cmd_analyze(CliOptions *o)
     Analysis *a = engine_analyze(s, cat, &eo);
     Findings *findings = findings_compute(a);
     FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
-    Report r = {
-        .analysis = a, .findings = findings, .plan = plan, .max_paths = (size_t)o->max_paths};
+    DecisionBook *book = NULL;
+    if (!record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan, &book)) {
+        fixplan_free(plan);
+        findings_free(findings);
+        analysis_free(a);
+        scenario_free(s);
+        catalog_free(cat);
+        return EXIT_BAD;
+    }
+    Report r = {.analysis = a,
+                .findings = findings,
+                .plan = plan,
+                .max_paths = (size_t)o->max_paths,
+                .decisions = book};
 
     int status = EXIT_DONE;
     bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
@@ -72,7 +84,10 @@ int cmd_analyze(CliOptions *o)
         }
         free(buf);
     }
-    if (status == EXIT_DONE && o->check && a->paths_total > 0) status = EXIT_FOUND;
+    /* with decisions, accepted risks pass until their review date, and it says so */
+    if (status == EXIT_DONE && o->check)
+        status = book ? record_check(book, a) : a->paths_total > 0 ? EXIT_FOUND : EXIT_DONE;
+    decision_book_free(book);
     fixplan_free(plan);
     findings_free(findings);
     analysis_free(a);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "decisions.h"
 #include "fileio.h"
 #include "scenario_json.h"
 #include "utf8.h"
@@ -68,10 +69,11 @@ int cmd_import(CliOptions *o)
 {
     if (!o->n_args) return cli_usage_error("import needs at least one FILE");
     Scenario **list = xcalloc(o->n_args, sizeof *list);
-    bool *skip = xcalloc(o->n_args, sizeof *skip); /* the same scenario given twice */
+    bool *skip = xcalloc(o->n_args, sizeof *skip);               /* the same scenario given twice */
+    DecisionList *decided = xcalloc(o->n_args, sizeof *decided); /* format 3 decisions */
     int status = EXIT_DONE;
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++) {
-        list[i] = cli_import_file(o, o->args[i]);
+        list[i] = cli_import_file_decisions(o, o->args[i], &decided[i]);
         if (!list[i]) status = EXIT_BAD;
     }
     for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++)
@@ -113,15 +115,30 @@ int cmd_import(CliOptions *o)
                          name, o->args[i]);
                 free(name);
             }
+            /* then their decisions: merged (already there ones are skipped) in a second
+             * transaction; if it fails, the scenario is in and importing again adds them */
+            for (size_t i = 0; i < o->n_args && status == EXIT_DONE; i++) {
+                size_t added = 0;
+                if (skip[i] || !decided[i].n) continue;
+                if (!decisions_merge(st, list[i]->name, &decided[i], &added, &err)) {
+                    cli_report(err);
+                    status = EXIT_BAD;
+                } else if (added) {
+                    cli_note("%zu decision%s from %s", added, added == 1 ? "" : "s", o->args[i]);
+                }
+            }
         }
         free(res);
         free(unique);
     }
     store_close(st);
-    for (size_t i = 0; i < o->n_args; i++)
+    for (size_t i = 0; i < o->n_args; i++) {
         scenario_free(list[i]);
+        decision_list_done(&decided[i]);
+    }
     free(list);
     free(skip);
+    free(decided);
     return status;
 }
 
@@ -132,12 +149,18 @@ int cmd_export(CliOptions *o)
     if (!st) return EXIT_BAD;
     char *err = NULL;
     Scenario *s = store_load(st, o->args[0], &err);
+    DecisionList decided = {0}; /* the review's decisions go with it (format 3) */
+    if (s && !decisions_load(st, o->args[0], &decided, &err)) {
+        scenario_free(s);
+        s = NULL;
+    }
     store_close(st);
     if (!s) {
         cli_report(err);
         return EXIT_BAD;
     }
-    char *json = scenario_to_json(s);
+    char *json = scenario_to_json_with_decisions(s, &decided);
+    decision_list_done(&decided);
     scenario_free(s);
     bool ok = file_write_atomic(o->output ? o->output : "-", json, strlen(json), &err);
     free(json);

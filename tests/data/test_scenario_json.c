@@ -403,7 +403,7 @@ Test(scenario_json, content_errors_point_at_the_place)
                 "s.json:4:39: workloads[0].mounts[0].read_only: expected true or false, got the "
                 "number 1");
     parse_fails("{\"breakout\": 1.5}",
-                "s.json:1:14: breakout: unsupported format version 1.5, expected 1 or 2");
+                "s.json:1:14: breakout: unsupported format version 1.5, expected 1, 2 or 3");
     parse_fails("{\"breakout\": 1, \"name\": \"\"}",
                 "s.json:1:25: name: expected a non-empty name, got \"\"");
     /* An odd key is quoted in the path, and made safe to print. */
@@ -531,7 +531,7 @@ Test(scenario_json, bundled_scenarios_round_trip)
         Scenario *s = scenario_load_file(path, &err);
         cr_assert_not_null(s, "%s", err);
         char *out = round_trip(s, path);
-        cr_assert(strncmp(out, "{\n  \"breakout\": 2,\n", 19) == 0, "%s", out);
+        cr_assert(strncmp(out, "{\n  \"breakout\": 3,\n", 19) == 0, "%s", out);
         free(out);
         scenario_free(s);
         free(path);
@@ -573,10 +573,10 @@ Test(scenario_json, every_format_2_field_round_trips)
     scenario_free(s);
 }
 
-/* The canonical output of minimal_v1: format 2, every default written, fixed key order,
+/* The canonical output of minimal_v1: format 3, every default written, fixed key order,
  * small objects and string lists on one line. */
-static const char minimal_v2[] = "{\n"
-                                 "  \"breakout\": 2,\n"
+static const char minimal_v3[] = "{\n"
+                                 "  \"breakout\": 3,\n"
                                  "  \"name\": \"Minimal\",\n"
                                  "  \"assumptions\": {\n"
                                  "    \"kernel_exploit\": true,\n"
@@ -617,11 +617,11 @@ static const char minimal_v2[] = "{\n"
                                  "  ]\n"
                                  "}\n";
 
-Test(scenario_json, format_1_is_written_as_canonical_format_2)
+Test(scenario_json, format_1_is_written_as_canonical_format_3)
 {
     Scenario *s = parse_ok(minimal_v1);
     char *out = round_trip(s, "minimal_v1");
-    cr_assert_str_eq(out, minimal_v2);
+    cr_assert_str_eq(out, minimal_v3);
     free(out);
     scenario_free(s);
 }
