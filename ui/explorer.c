@@ -71,6 +71,9 @@ static const struct {
     {KEY_DC, ACT_REMOVE, NULL},
     {'A', ACT_ASSUMPTIONS, "the scenario's assumptions and description"},
     {'x', ACT_EXPORT, "export the scenario's report (html, md, sarif, json, text, dot)"},
+    {'w', ACT_RECORD,
+     "record a decision (accept, fix, dispute, note) on a workload's boundary or path"},
+    {'L', ACT_LESSONS, "the lessons (breakout learn) with your progress"},
     {'u', ACT_UNDO, "undo the last edit (the workspace keeps the history)"},
     {18, ACT_REDO, "redo the edit undone last"},
     {'D', ACT_DUPLICATE, "scenario list: duplicate (fork for a what-if)"},
@@ -667,6 +670,8 @@ static void explorer_global(Explorer *ex, Action act)
         explorer_status(ex, "this key edits in the scenario tree (Esc goes back to it)");
         break;
     case ACT_EXPORT: forms_export(ex); break;
+    case ACT_RECORD: explorer_status(ex, "w records decisions in the scenario tree"); break;
+    case ACT_LESSONS: explorer_show_lessons(ex); break;
     case ACT_DUPLICATE:
     case ACT_RENAME: explorer_status(ex, "D and R work in the scenario list"); break;
     case ACT_PREVIEW:

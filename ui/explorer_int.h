@@ -56,6 +56,8 @@ typedef enum {
     ACT_REMOVE,      /* remove the selected item or scenario, after asking */
     ACT_ASSUMPTIONS, /* the scenario's assumptions and description */
     ACT_EXPORT,      /* write the scenario's report to a file (a small dialog) */
+    ACT_RECORD,      /* record a workshop decision on the selected workload's boundary or path */
+    ACT_LESSONS,     /* the lessons, with the learner's progress */
     ACT_UNDO,
     ACT_REDO,
     ACT_DUPLICATE, /* fork the selected scenario */
@@ -149,7 +151,8 @@ struct Explorer {
     double edit_started; /* monotonic ms when the last edit began; < 0 when none is pending */
 };
 
-extern const View view_list, view_main, view_paths, view_hop, view_matrix, view_findings, view_help;
+extern const View view_list, view_main, view_paths, view_hop, view_matrix, view_findings, view_help,
+    view_lessons;
 
 /* Pushes v on the view stack. */
 void explorer_push(Explorer *ex, const View *v);
@@ -207,12 +210,14 @@ void explorer_fix_apply(Explorer *ex);
 
 /* ---- Forms (ui/forms.c): each validates as the user types and commits an edit ---- */
 
-void forms_add_menu(Explorer *ex);     /* + in the tree: what to add, by the selected row */
-void forms_edit(Explorer *ex);         /* e: the selected item's form */
-void forms_remove(Explorer *ex);       /* d: remove the selected item, after asking */
-void forms_assumptions(Explorer *ex);  /* A: assumptions and description */
-void forms_export(Explorer *ex);       /* x: the report in a format, to a file (ui/export.c) */
-void forms_scenario_new(Explorer *ex); /* scenario list: + */
+void forms_add_menu(Explorer *ex);    /* + in the tree: what to add, by the selected row */
+void forms_edit(Explorer *ex);        /* e: the selected item's form */
+void forms_remove(Explorer *ex);      /* d: remove the selected item, after asking */
+void forms_assumptions(Explorer *ex); /* A: assumptions and description */
+void forms_export(Explorer *ex);      /* x: the report in a format, to a file (ui/export.c) */
+void forms_record(Explorer *ex);      /* w: a decision on a boundary or path (ui/record_form.c) */
+void explorer_show_lessons(Explorer *ex); /* L: the lessons and progress (ui/view_lessons.c) */
+void forms_scenario_new(Explorer *ex);    /* scenario list: + */
 void forms_scenario_duplicate(Explorer *ex);
 void forms_scenario_rename(Explorer *ex);
 void forms_scenario_remove(Explorer *ex);

@@ -406,6 +406,7 @@ static int main_key(Explorer *ex, Action act, int ch)
     case ACT_EDIT: forms_edit(ex); return REACT_NONE;
     case ACT_REMOVE: forms_remove(ex); return REACT_NONE;
     case ACT_ASSUMPTIONS: forms_assumptions(ex); return REACT_NONE;
+    case ACT_RECORD: forms_record(ex); return REACT_NONE;
     case ACT_MOUSE: {
         MEVENT me;
         if (getmouse(&me) != OK) return REACT_NONE;
