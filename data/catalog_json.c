@@ -13,6 +13,7 @@
 #include "embedded.h"
 #include "fileio.h"
 #include "json_strict.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define CATALOG_MAX_BYTES ((size_t)16 * 1024 * 1024)
@@ -172,8 +173,9 @@ static bool get_int(Reader *r, const cJSON *obj, const char *key, const char *pa
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) return required ? fail(r, path, "missing required key \"%s\"", key) : true;
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-        v->valuedouble < lo || v->valuedouble > hi)
+    /* the range first: converting a double outside int's range is undefined */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
+        v->valuedouble != (double)(int)v->valuedouble)
         return fail(r, path, "%s: expected an integer from %d to %d", key, lo, hi);
     *out = (int)v->valuedouble;
     return true;
@@ -371,6 +373,11 @@ bool catalog_merge_text(Catalog *c, const char *text, size_t len, const char *fi
             r.err = r2.err;
     }
     cJSON_Delete(root);
+    if (!ok && strpbrk(r.err, "\n\r")) { /* a key or name quoted from the file held one */
+        char *safe = utf8_sanitize(r.err);
+        free(r.err);
+        r.err = safe;
+    }
     if (!ok) *err = r.err;
     return ok;
 }

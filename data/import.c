@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "import_int.h"
 #include "scenario_json.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "yaml_reader.h"
 
@@ -178,13 +179,27 @@ bool import_get_object(ImportCtx *c, const cJSON *obj, const char *key, const cJ
     return true;
 }
 
-bool import_get_array(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out)
+bool import_get_items(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out)
 {
     const cJSON *v = member(obj, key);
     *out = NULL;
     if (v && !cJSON_IsArray(v)) return bad_member(c, v, key, import_array_word(c));
     *out = v;
     return true;
+}
+
+bool import_get_array(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out)
+{
+    if (!import_get_items(c, obj, key, out)) return false;
+    size_t n = 0;
+    for (const cJSON *e = *out ? (*out)->child : NULL; e && n <= IMPORT_MAX_ENTRIES; e = e->next)
+        n++;
+    if (n <= IMPORT_MAX_ENTRIES) return true;
+    *out = NULL;
+    import_push_key(c, key);
+    import_fail(c, false, "more than %d entries", IMPORT_MAX_ENTRIES);
+    import_pop(c);
+    return false;
 }
 
 bool import_get_string(ImportCtx *c, const cJSON *obj, const char *key, const char **out)
@@ -234,7 +249,11 @@ void import_note(ImportCtx *c, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = xvasprintf(fmt, ap);
     va_end(ap);
-    if (!strlist_has(c->notes, s)) strlist_add(c->notes, s);
+    bool known = strlist_has(c->notes, s); /* at most IMPORT_MAX_NOTES to compare */
+    if (!known && c->notes->n - c->notes_at_start >= IMPORT_MAX_NOTES)
+        c->notes_omitted++;
+    else if (!known)
+        strlist_add(c->notes, s);
     free(s);
 }
 
@@ -490,6 +509,39 @@ static void yaml_progress(size_t done, void *ctx)
     import_progress(ctx, done);
 }
 
+/* True when msg ends with a limit's words: prefix, a number and end (the readers' messages for
+ * the limits the command line can raise). */
+static bool is_limit(const char *msg, const char *prefix, const char *end)
+{
+    size_t n = strlen(msg), e = strlen(end), p = strlen(prefix);
+    if (n < e || strcmp(msg + n - e, end) != 0) return false;
+    size_t digits = 0;
+    while (digits < n - e && msg[n - e - digits - 1] >= '0' && msg[n - e - digits - 1] <= '9')
+        digits++;
+    return digits > 0 && n - e - digits >= p && memcmp(msg + n - e - digits - p, prefix, p) == 0;
+}
+
+/* Returns msg (owned) with hint appended when it is the limit is_limit recognises. */
+static char *with_hint(char *msg, const char *prefix, const char *end, const char *hint)
+{
+    if (!is_limit(msg, prefix, end)) return msg;
+    char *out = xasprintf("%s%s", msg, hint);
+    free(msg);
+    return out;
+}
+
+/* Returns s; when s is NULL, makes *err one line (a name in it may hold a newline: the
+ * scenario reader's messages quote ids as they are). */
+static Scenario *one_line(Scenario *s, char **err)
+{
+    if (!s && *err && strpbrk(*err, "\n\r")) {
+        char *safe = utf8_sanitize(*err);
+        free(*err);
+        *err = safe;
+    }
+    return s;
+}
+
 /* The file name without its directories. */
 static const char *base_name(const char *file)
 {
@@ -527,6 +579,7 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
                    .file = file,
                    .opt = opt ? opt : &defaults,
                    .notes = notes ? notes : &own_notes,
+                   .notes_at_start = notes ? notes->n : 0,
                    .total = 2 * len};
     InputKind k = INPUT_K8S_YAML;
     Scenario *s = NULL;
@@ -538,17 +591,17 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
 
     if (i == len) { /* empty: the scenario reader says so best */
         strlist_done(&own_notes);
-        return scenario_parse(text, len, file, err);
+        return one_line(scenario_parse(text, len, file, err), err);
     }
     if (i < len && (text[i] == '{' || text[i] == '[')) {
         char *json_err = NULL;
-        root = json_parse_strict(text, len, file, &json_err);
+        root = json_parse_strict_max(text, len, file, c.opt->max_values, &json_err);
         if (root) {
             if (looks_like_scenario(root)) {
                 cJSON_Delete(root);
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;
-                Scenario *sc = scenario_parse(text, len, file, err);
+                Scenario *sc = one_line(scenario_parse(text, len, file, err), err);
                 if (sc) import_progress(&c, c.total);
                 return sc;
             }
@@ -558,10 +611,13 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
                 k = INPUT_DOCKER;
             else
                 c.err = not_recognised(file);
+        } else if (is_limit(json_err, ": more than ", " values")) {
+            c.err = json_err; /* not read again as YAML: that would build the trees it bounds */
         } else {
             /* flow-style YAML starts like JSON: it wins if it reads as Kubernetes YAML */
             char *yaml_err = NULL;
-            root = yaml_reader_read(text, len, file, yaml_progress, &c, &yaml_err);
+            root = yaml_reader_read_max(text, len, file, c.opt->max_values, yaml_progress, &c,
+                                        &yaml_err);
             free(yaml_err);
             if (root && docs_have_k8s(root)) {
                 free(json_err);
@@ -572,7 +628,7 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
             }
         }
     } else {
-        root = yaml_reader_read(text, len, file, yaml_progress, &c, &c.err);
+        root = yaml_reader_read_max(text, len, file, c.opt->max_values, yaml_progress, &c, &c.err);
         if (!root && !mentions_k8s(text, len)) {
             free(c.err);
             c.err = not_recognised(file);
@@ -591,6 +647,12 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
                 import_note(&c, "--runtime-class %s: no workload in the input uses it",
                             c.opt->runtime_class[r].name);
         if (ok) ok = finish(&c, s, k);
+        if (ok && c.notes_omitted) {
+            char *more = xasprintf("%zu more notes not shown (the first %d are)", c.notes_omitted,
+                                   IMPORT_MAX_NOTES);
+            strlist_add(c.notes, more);
+            free(more);
+        }
         if (!ok) {
             scenario_free(s);
             s = NULL;
@@ -599,8 +661,10 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
     cJSON_Delete(root);
     strlist_done(&own_notes);
     if (!s) {
-        *err = c.err ? c.err : xasprintf("%s: cannot import", file);
-        return NULL;
+        *err = c.err ? with_hint(c.err, ": more than ", " values",
+                                 " (--max-values N raises the limit)")
+                     : xasprintf("%s: cannot import", file);
+        return one_line(NULL, err);
     }
     import_progress(&c, c.total);
     if (kind) *kind = k;
@@ -612,7 +676,11 @@ Scenario *import_file(const char *path, const ImportOptions *opt, InputKind *kin
 {
     char *data;
     size_t len;
-    if (!file_read_all(path, IMPORT_MAX_FILE_BYTES, &data, &len, err)) return NULL;
+    size_t max = opt && opt->max_bytes ? opt->max_bytes : IMPORT_MAX_FILE_BYTES;
+    if (!file_read_all(path, max, &data, &len, err)) {
+        *err = with_hint(*err, ": larger than the ", " MB limit", " (--max-size MB raises it)");
+        return NULL;
+    }
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     Scenario *s = import_text(data, len, name, opt, kind, notes, err);
     free(data);

@@ -10,8 +10,10 @@
 
 #include "scenario.h"
 
-#define IMPORT_MAX_LIST       32                          /* entries of each option list */
-#define IMPORT_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024) /* import_file's limit */
+#define IMPORT_MAX_LIST 32 /* entries of each option list */
+/* import_file's default limit on the input's size: a 150,000-pod `kubectl get pods -A -o json`
+ * is about 1.2 GB (docs/guarantees.md). --max-size MB changes it. */
+#define IMPORT_MAX_FILE_BYTES ((size_t)2048 * 1024 * 1024)
 
 /* Called as an import advances, about once per MiB of input. The work is measured in bytes
  * of input, counted twice: reading, then mapping; total is twice the input's size and the
@@ -36,6 +38,11 @@ typedef struct {
     const char *host_name;    /* docker: the host's id, or NULL for "docker-host" */
     ImportProgress progress;  /* NULL for none */
     void *progress_ctx;
+    /* import_file's limit on the input's size, 0 for IMPORT_MAX_FILE_BYTES (--max-size) */
+    size_t max_bytes;
+    /* the limit on values (keys included) of a JSON or YAML input, 0 for the readers' defaults
+     * JSON_STRICT_MAX_VALUES and YAML_READER_MAX_NODES (--max-values) */
+    size_t max_values;
 } ImportOptions;
 
 typedef enum { INPUT_SCENARIO, INPUT_K8S_JSON, INPUT_K8S_YAML, INPUT_DOCKER } InputKind;
@@ -57,15 +64,17 @@ const char *import_kind_name(InputKind kind);
  * what it assumed for one workload is in that workload's notes ("runAsUser unset: assumed
  * root"). On failure returns NULL with *err set to an owned one-line message:
  *   FILE: not a breakout scenario, Kubernetes manifest or docker inspect output
- *   FILE:LINE:COL: MESSAGE                 a syntax error (JSON or YAML) or a limit
+ *   FILE:LINE:COL: MESSAGE                 a syntax error (JSON or YAML) or a limit (the
+ *                      limit on values ends "(--max-values N raises the limit)")
  *   FILE:LINE:COL: PATH: expected ..., got ...   a field of the wrong type, e.g.
  *   pods.yaml:14:20: spec.securityContext.runAsUser: expected an integer, got the string "x"
  * (and scenario_parse's own errors for a scenario). PATH is relative to its YAML document. */
 Scenario *import_text(const char *text, size_t len, const char *file, const ImportOptions *opt,
                       InputKind *kind, StrList *notes, char **err);
 
-/* Reads the file at path ("-": standard input) with file_read_all (at most
- * IMPORT_MAX_FILE_BYTES) and imports it with import_text. Errors as both give them. */
+/* Reads the file at path ("-": standard input) with file_read_all (at most opt->max_bytes,
+ * by default IMPORT_MAX_FILE_BYTES) and imports it with import_text. Errors as both give
+ * them; a file over the limit: "FILE: larger than the N MB limit (--max-size MB raises it)". */
 Scenario *import_file(const char *path, const ImportOptions *opt, InputKind *kind, StrList *notes,
                       char **err);
 

@@ -13,6 +13,12 @@
 #include "scenario.h"
 
 #define IMPORT_MAX_PATH 48 /* steps of a path kept for messages (deeper ones are not read) */
+/* Entries of one list of an object the mappers read (containers, volumes, mounts, capabilities,
+ * security options), and of what a pod gathers from its containers (host mounts, capabilities,
+ * notes): the mappers compare entries pairwise, so the bound keeps time linear in the input. */
+#define IMPORT_MAX_ENTRIES 1000
+/* File-level notes one import adds: further ones are counted in one last note. */
+#define IMPORT_MAX_NOTES 100
 
 /* Where the importer is, and what it has decided. */
 typedef struct {
@@ -28,6 +34,8 @@ typedef struct {
     char *err;                /* the first error, owned */
     size_t done, total;       /* progress, in the units of ImportProgress */
     size_t next_progress;
+    size_t notes_at_start;              /* notes->n before this import */
+    size_t notes_omitted;               /* notes not added past IMPORT_MAX_NOTES */
     bool runtime_used[IMPORT_MAX_LIST]; /* which --runtime-class options matched something */
 } ImportCtx;
 
@@ -51,6 +59,9 @@ const char *import_array_word(const ImportCtx *c);
  * at its path: false. The results are borrowed from the tree. */
 bool import_get_object(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out);
 bool import_get_array(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out);
+/* import_get_array fails, at the member, on more than IMPORT_MAX_ENTRIES elements: "more than
+ * 1000 entries". import_get_items does not: for the items of a List. */
+bool import_get_items(ImportCtx *c, const cJSON *obj, const char *key, const cJSON **out);
 bool import_get_string(ImportCtx *c, const cJSON *obj, const char *key, const char **out);
 /* *out: -1 unset, 0 false, 1 true. */
 bool import_get_bool(ImportCtx *c, const cJSON *obj, const char *key, int *out);
@@ -58,7 +69,8 @@ bool import_get_bool(ImportCtx *c, const cJSON *obj, const char *key, int *out);
 bool import_get_int(ImportCtx *c, const cJSON *obj, const char *key, double min, bool *set,
                     double *out);
 
-/* Appends a file-level note unless it is already there. */
+/* Appends a file-level note unless it is already there; past IMPORT_MAX_NOTES new notes of this
+ * import, counts it instead (import_text then adds "N more notes not shown"). */
 void import_note(ImportCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reports progress: done units so far (of c->total). Calls the callback about once per MiB. */

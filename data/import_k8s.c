@@ -11,6 +11,7 @@
 
 #include "import_int.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define ANN_ISOLATION   "experimental.windows.kubernetes.io/isolation-type"
@@ -18,6 +19,7 @@
 #define ANN_SECCOMP_CTR "container.seccomp.security.alpha.kubernetes.io/"
 #define ANN_APPARMOR    "container.apparmor.security.beta.kubernetes.io/"
 #define LABEL_ENFORCE   "pod-security.kubernetes.io/enforce"
+#define NOTE_KINDS      10 /* kinds named in a message before "and N more" */
 
 /* A security context (a container's or the pod's) as read; strings borrowed from the tree. */
 typedef struct {
@@ -99,7 +101,9 @@ typedef struct {
     StrMap node_index;
     Skipped *skipped;
     size_t n_skipped, cap_skipped;
+    StrMap skipped_index;     /* kind -> index into skipped */
     StrList unknown_seen;     /* field patterns already noted as unknown */
+    StrMap unknown_index;     /* the same, for lookups (keys are unknown_seen's) */
     size_t recognised;        /* objects of the kinds breakout reads */
     const cJSON *annotations; /* of the pod being read, or NULL */
     size_t spec_depth;        /* the path's depth at the pod spec being read */
@@ -226,8 +230,11 @@ static void note_unknown(K8s *k, const cJSON *obj, const char *const *list, cons
     for (const cJSON *m = obj->child; m; m = m->next) {
         if (word_listed(list, m->string)) continue;
         char *field = xasprintf("%s.%s", where, m->string);
-        if (!strlist_has(&k->unknown_seen, field)) {
+        size_t ignored;
+        if (!strmap_get(&k->unknown_index, field, &ignored)) {
             strlist_add(&k->unknown_seen, field);
+            strmap_put(&k->unknown_index, k->unknown_seen.items[k->unknown_seen.n - 1],
+                       k->unknown_seen.n - 1);
             import_note(k->c, "unknown field %s (first in %s): skipped", field, who);
         }
         free(field);
@@ -264,10 +271,10 @@ static void ensure_host(K8s *k, const char *id, Os os)
     strmap_put(&k->hosts, h->id, k->s->n_hosts - 1);
 }
 
-/* Adds note to l unless it is there; takes note. */
+/* Adds note to l unless it is there or l is full (IMPORT_MAX_ENTRIES); takes note. */
 static void note_once(StrList *l, char *note)
 {
-    if (!strlist_has(l, note)) strlist_add(l, note);
+    if (l->n < IMPORT_MAX_ENTRIES && !strlist_has(l, note)) strlist_add(l, note);
     free(note);
 }
 
@@ -469,7 +476,13 @@ static bool read_mounts(K8s *k, PodRef *p, Vol *vols, size_t n_vols, const cJSON
         if (ro < 0)
             note_once(&p->notes,
                       xasprintf("readOnly unset on the mount of %s: assumed writable", host));
-        add_mount(p, host, path && *path ? path : NULL, ro == 1);
+        if (p->n_mounts >= IMPORT_MAX_ENTRIES) { /* add_mount compares with each */
+            import_push_index(c, i);
+            ok = import_fail(c, false, "more than %d host mounts in one pod", IMPORT_MAX_ENTRIES);
+            import_pop(c);
+        } else {
+            add_mount(p, host, path && *path ? path : NULL, ro == 1);
+        }
         free(host);
     }
     free(w);
@@ -501,7 +514,12 @@ static bool read_caps(K8s *k, PodRef *p, const Sec *sec)
             } else {
                 if (strcmp(cap, "SYS_ADMIN") == 0 || strcmp(cap, "ALL") == 0)
                     p->cap_privileged = true;
-                if (!strlist_has(&p->caps, cap)) strlist_add(&p->caps, cap);
+                bool known = strlist_has(&p->caps, cap);
+                if (!known && p->caps.n >= IMPORT_MAX_ENTRIES)
+                    ok = import_fail(c, false, "more than %d capabilities in one pod",
+                                     IMPORT_MAX_ENTRIES);
+                else if (!known)
+                    strlist_add(&p->caps, cap);
                 free(cap);
             }
         }
@@ -685,10 +703,9 @@ static bool add_pod(K8s *k, const char *kind, const char *ns, const char *name, 
 
 static void note_skipped(K8s *k, const char *kind, const char *ns, const char *name)
 {
-    size_t i = 0;
-    while (i < k->n_skipped && strcmp(k->skipped[i].kind, kind) != 0)
-        i++;
-    if (i == k->n_skipped) {
+    size_t i = k->n_skipped;
+    if (!strmap_get(&k->skipped_index, kind, &i)) {
+        strmap_put(&k->skipped_index, kind, i);
         xgrow((void **)&k->skipped, &k->cap_skipped, i + 1, sizeof *k->skipped);
         k->skipped[i] = (Skipped){kind, NULL, 0};
         k->n_skipped++;
@@ -764,7 +781,7 @@ static bool collect_list(K8s *k, const cJSON *list, const char *kind)
                                         "Namespace",  NULL};
     const cJSON *items;
     k->recognised++; /* even empty: `kubectl get pods -o json` of no pods */
-    if (!import_get_array(k->c, list, "items", &items)) return false;
+    if (!import_get_items(k->c, list, "items", &items)) return false;
     /* PodList and the like: items the API server prints carry no kind */
     const char *item_kind = NULL;
     size_t n = strlen(kind) - 4;
@@ -1174,6 +1191,8 @@ bool import_k8s_map(ImportCtx *c, const cJSON *root, Scenario *s)
     strmap_init(&k.hosts);
     strmap_init(&k.workloads);
     strmap_init(&k.node_index);
+    strmap_init(&k.skipped_index);
+    strmap_init(&k.unknown_index);
     bool ok = true;
     c->depth = 0;
     if (c->yaml) {
@@ -1212,8 +1231,15 @@ bool import_k8s_map(ImportCtx *c, const cJSON *root, Scenario *s)
     if (ok && k.recognised == 0) {
         /* Kubernetes-looking, but nothing breakout reads */
         char *kinds = xstrdup("");
-        for (size_t i = 0; i < k.n_skipped; i++) {
-            char *more = xasprintf("%s%s%s", kinds, i ? ", " : "", k.skipped[i].kind);
+        for (size_t i = 0; i < k.n_skipped && i < NOTE_KINDS; i++) {
+            char *kind = utf8_sanitize(k.skipped[i].kind); /* the message is one line */
+            char *more = xasprintf("%s%s%s", kinds, i ? ", " : "", kind);
+            free(kind);
+            free(kinds);
+            kinds = more;
+        }
+        if (k.n_skipped > NOTE_KINDS) {
+            char *more = xasprintf("%s and %zu more", kinds, k.n_skipped - NOTE_KINDS);
             free(kinds);
             kinds = more;
         }
@@ -1253,5 +1279,7 @@ bool import_k8s_map(ImportCtx *c, const cJSON *root, Scenario *s)
     strmap_done(&k.hosts);
     strmap_done(&k.workloads);
     strmap_done(&k.node_index);
+    strmap_done(&k.skipped_index);
+    strmap_done(&k.unknown_index);
     return ok;
 }

@@ -43,9 +43,11 @@ typedef struct {
     size_t start; /* after a byte order mark */
     size_t i;     /* the cursor */
     const char *file;
-    char *err;      /* the first problem, owned */
-    KeySet *sets;   /* one per depth, JSON_STRICT_MAX_DEPTH of them */
-    char desc[128]; /* describe()'s result */
+    char *err;         /* the first problem, owned */
+    KeySet *sets;      /* one per depth, JSON_STRICT_MAX_DEPTH of them */
+    size_t values;     /* values and keys scanned */
+    size_t max_values; /* the limit on values */
+    char desc[128];    /* describe()'s result */
 } Scan;
 
 /* ---- positions and messages ---- */
@@ -580,6 +582,8 @@ static bool scan_object(Scan *s, int depth)
                         first ? "expected a key string or '}'" : "expected a key string after ','",
                         describe(s, s->i), hint);
         }
+        if (++s->values > s->max_values)
+            return fail(s, s->i, "more than %zu values", s->max_values);
         if (!scan_string(s, ks)) return false;
         skip_ws(s);
         if (s->i >= s->len || s->text[s->i] != ':')
@@ -642,6 +646,7 @@ static bool scan_array(Scan *s, int depth)
 static bool scan_value(Scan *s, int depth, const char *expected)
 {
     if (s->i >= s->len) return fail(s, s->i, "%s, got end of file", expected);
+    if (++s->values > s->max_values) return fail(s, s->i, "more than %zu values", s->max_values);
     unsigned char c = (unsigned char)s->text[s->i];
     switch (c) {
     case '{': return scan_object(s, depth);
@@ -672,10 +677,11 @@ static bool scan_value(Scan *s, int depth, const char *expected)
 
 /* ---- entry points ---- */
 
-bool json_strict_check(const char *text, size_t len, const char *file, char **err)
+/* json_strict_check with a limit on values. */
+static bool check_max(const char *text, size_t len, const char *file, size_t max_values, char **err)
 {
     assert(text && file && text[len] == '\0');
-    Scan s = {.text = text, .len = len, .file = file};
+    Scan s = {.text = text, .len = len, .file = file, .max_values = max_values};
     s.start = bom_length(text, len);
     s.i = s.start;
     skip_ws(&s);
@@ -700,9 +706,21 @@ bool json_strict_check(const char *text, size_t len, const char *file, char **er
     return true;
 }
 
+bool json_strict_check(const char *text, size_t len, const char *file, char **err)
+{
+    return check_max(text, len, file, JSON_STRICT_MAX_VALUES, err);
+}
+
 cJSON *json_parse_strict(const char *text, size_t len, const char *file, char **err)
 {
-    if (!json_strict_check(text, len, file, err)) return NULL;
+    return json_parse_strict_max(text, len, file, JSON_STRICT_MAX_VALUES, err);
+}
+
+cJSON *json_parse_strict_max(const char *text, size_t len, const char *file, size_t max_values,
+                             char **err)
+{
+    if (!check_max(text, len, file, max_values ? max_values : JSON_STRICT_MAX_VALUES, err))
+        return NULL;
     size_t bom = bom_length(text, len);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text + bom, len - bom + 1, &end, 1);

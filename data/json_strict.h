@@ -12,6 +12,9 @@
 
 #define JSON_STRICT_MAX_DEPTH  200                   /* containers nested in one another */
 #define JSON_STRICT_MAX_STRING ((size_t)1024 * 1024) /* bytes of one string, as written */
+/* Values (keys included) in one text: bounds the tree cJSON builds (about 100 bytes a value),
+ * 1.6 times what a 150,000-pod `kubectl get pods -A -o json` holds (docs/guarantees.md). */
+#define JSON_STRICT_MAX_VALUES ((size_t)64 * 1000 * 1000)
 
 /* Checks that the len bytes at text are one strict JSON value (RFC 8259, plus the limits
  * above; a leading UTF-8 byte order mark is skipped) and parses it with cJSON. Precondition:
@@ -25,8 +28,14 @@
  * what was expected and what was found, e.g. "expected ',' or '}' after an object member,
  * got ']'", "duplicate key \"name\"", "invalid UTF-8 in a string", "number 1e999 is too
  * large", "unexpected data after the JSON value: '}'", "nesting deeper than 200 levels",
- * "string longer than 1048576 bytes". Time and memory are linear in len. */
+ * "string longer than 1048576 bytes", "more than 64000000 values" (checked before cJSON builds
+ * anything). Time and memory are linear in len. */
 cJSON *json_parse_strict(const char *text, size_t len, const char *file, char **err);
+
+/* json_parse_strict with another limit on the values (keys included) of the text: max_values
+ * (0: JSON_STRICT_MAX_VALUES). The message is "more than N values". */
+cJSON *json_parse_strict_max(const char *text, size_t len, const char *file, size_t max_values,
+                             char **err);
 
 /* The validator of json_parse_strict alone: true if text is strict JSON, else false with
  * *err set as above. Same precondition. */

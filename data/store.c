@@ -645,6 +645,10 @@ static char *check_error(sqlite3 *db, const char *shown)
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return busy_message(shown);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT || rc == SQLITE_RANGE || rc == SQLITE_FORMAT)
         return not_a_workspace(shown, sqlite3_errmsg(db));
+    int sys = db ? sqlite3_system_errno(db) : 0; /* "disk I/O error" alone hides a full disk */
+    if ((rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN) && sys != 0)
+        return xasprintf("%s: cannot open the workspace: %s (%s)", shown, sqlite3_errmsg(db),
+                         strerror(sys));
     return xasprintf("%s: cannot open the workspace: %s", shown,
                      db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -1863,7 +1867,17 @@ static Store *open_existing(const char *path, const char *shown, char **err)
     if (!check_header(path, shown, &has_wal, err) || !check_schema(path, shown, has_wal, err))
         return NULL;
     sqlite3 *db = db_open(path, "mode=rw", SQLITE_OPEN_READWRITE);
-    if (!db || sqlite3_errcode(db) != SQLITE_OK || !configure(db)) {
+    bool opened = db && sqlite3_errcode(db) == SQLITE_OK && configure(db);
+    int rc = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+    if (!opened && (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_PERM)) {
+        /* the file or its folder cannot be written (the log cannot be set up): read it as
+         * check_schema did, and let every write fail with SQLite's "readonly database" */
+        sqlite3_close(db);
+        db = db_open(path, has_wal ? "mode=ro" : "mode=ro&immutable=1", SQLITE_OPEN_READONLY);
+        opened = db && sqlite3_errcode(db) == SQLITE_OK &&
+                 sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK;
+    }
+    if (!opened) {
         *err = check_error(db, shown);
         sqlite3_close(db);
         return NULL;

@@ -40,6 +40,7 @@ typedef struct {
     Frame *frames;
     size_t depth, cap_frames;
     size_t nodes;
+    size_t max_nodes; /* the limit on nodes */
     size_t next_serial;
     KeySlot *slots;
     size_t n_slots, used_slots; /* n_slots: a power of two, or 0 */
@@ -294,8 +295,7 @@ static bool expects_key(const Reader *r)
 
 static bool count_node(Reader *r, yaml_mark_t m)
 {
-    if (++r->nodes > YAML_READER_MAX_NODES)
-        return fail_at(r, m, "more than %zu values", YAML_READER_MAX_NODES);
+    if (++r->nodes > r->max_nodes) return fail_at(r, m, "more than %zu values", r->max_nodes);
     return true;
 }
 
@@ -363,7 +363,15 @@ static bool on_event(Reader *r, const yaml_event_t *e)
 cJSON *yaml_reader_read(const char *text, size_t len, const char *file, YamlReaderProgress progress,
                         void *ctx, char **err)
 {
-    Reader r = {.file = file, .docs = cJSON_CreateArray()};
+    return yaml_reader_read_max(text, len, file, YAML_READER_MAX_NODES, progress, ctx, err);
+}
+
+cJSON *yaml_reader_read_max(const char *text, size_t len, const char *file, size_t max_values,
+                            YamlReaderProgress progress, void *ctx, char **err)
+{
+    Reader r = {.file = file,
+                .max_nodes = max_values ? max_values : YAML_READER_MAX_NODES,
+                .docs = cJSON_CreateArray()};
     if (!r.docs) {
         *err = xasprintf("%s: out of memory reading YAML", file);
         return NULL;

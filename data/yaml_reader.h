@@ -11,8 +11,10 @@
 
 #include "json_strict.h"
 
-#define YAML_READER_MAX_DEPTH  200                   /* mappings and sequences nested */
-#define YAML_READER_MAX_NODES  ((size_t)5000000)     /* values (keys included) in one input */
+#define YAML_READER_MAX_DEPTH 200 /* mappings and sequences nested */
+/* Values (keys included) in one input: bounds the trees built (about 100 bytes a value), 1.6
+ * times what a 150,000-pod cluster dump holds (docs/guarantees.md). */
+#define YAML_READER_MAX_NODES  ((size_t)64 * 1000 * 1000)
 #define YAML_READER_MAX_STRING ((size_t)1024 * 1024) /* bytes of one scalar, decoded */
 
 /* Called as reading advances, about once per MiB of input: done is a byte offset. */
@@ -33,12 +35,17 @@ typedef void (*YamlReaderProgress)(size_t done, void *ctx);
  *   FILE:LINE:COL: aliases are not supported (*NAME): write the value out
  *   FILE:LINE:COL: duplicate key "x"
  *   FILE:LINE:COL: a mapping key must be a scalar, got a mapping
- *   FILE:LINE:COL: more than 5000000 values
+ *   FILE:LINE:COL: more than 64000000 values
  *   FILE:LINE:COL: string longer than 1048576 bytes
  *   FILE:LINE:COL: a string contains a NUL character
  * LINE and COL are 1-based (COL in characters). Time and memory are linear in len. */
 cJSON *yaml_reader_read(const char *text, size_t len, const char *file, YamlReaderProgress progress,
                         void *ctx, char **err);
+
+/* yaml_reader_read with another limit on values (keys included): max_values (0:
+ * YAML_READER_MAX_NODES). The message is "more than N values". */
+cJSON *yaml_reader_read_max(const char *text, size_t len, const char *file, size_t max_values,
+                            YamlReaderProgress progress, void *ctx, char **err);
 
 /* Finds the value at path (n steps) in document doc (0-based) of text, which
  * yaml_reader_read accepted, and sets *line and *col (1-based) to where it starts; with

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +80,9 @@ static const char usage_text[] =
     "  --no-ssh                   hosts have no SSH server (the default assumes they do)\n"
     "  --tenant-label KEY         docker: the container label naming its tenant\n"
     "  --host NAME                docker: the host's name (default docker-host)\n"
+    "  --max-size MB              the largest input to import (default 2048)\n"
+    "  --max-values N             the most values (keys included) a JSON or YAML input may\n"
+    "                             hold (default 64000000; each costs about 100 bytes)\n"
     "  -h, --help                 show this help\n"
     "  -V, --version              show the version\n"
     "\n"
@@ -298,6 +303,8 @@ enum {
     OPT_LEARNER,
     OPT_PROGRESS,
     OPT_LESSONS,
+    OPT_MAX_SIZE,
+    OPT_MAX_VALUES,
     OPT_AS,
     OPT_REASON,
     OPT_OWNER,
@@ -336,10 +343,15 @@ int cli_main(int argc, char **argv)
         {"learner", required_argument, NULL, OPT_LEARNER},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"lessons", required_argument, NULL, OPT_LESSONS},
+        {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+        {"max-values", required_argument, NULL, OPT_MAX_VALUES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    /* a file size limit (ulimit -f) then fails the write with EFBIG, reported as any full disk,
+     * instead of killing breakout mid-write */
+    signal(SIGXFSZ, SIG_IGN);
     CliOptions o = {.max_paths = 1000, .plan_limit = 500};
     for (int i = 0; i < ASSUME_COUNT; i++)
         o.assume[i] = -1;
@@ -381,6 +393,21 @@ int cli_main(int argc, char **argv)
         case OPT_LEARNER: o.learner = optarg; break;
         case OPT_PROGRESS: o.progress = true; break;
         case OPT_LESSONS: o.lessons = optarg; break;
+        case OPT_MAX_SIZE:
+        case OPT_MAX_VALUES: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            unsigned long long most = c == OPT_MAX_SIZE ? SIZE_MAX / (1024 * 1024) - 1 : SIZE_MAX;
+            if (errno || *end || end == optarg || optarg[0] == '-' || v == 0 || v > most)
+                return cli_usage_error("%s: expected a number of 1 or more, got \"%s\"",
+                                       c == OPT_MAX_SIZE ? "--max-size" : "--max-values", optarg);
+            if (c == OPT_MAX_SIZE)
+                o.import.max_bytes = (size_t)v * 1024 * 1024;
+            else
+                o.import.max_values = (size_t)v;
+            break;
+        }
         case OPT_PLAN_LIMIT: {
             char *end;
             errno = 0;
