@@ -1,6 +1,7 @@
 /* The engine: turns scenario facts and catalog clauses into edges between attacker states,
  * runs a lowest-effort search from every start, and judges each workload's boundaries.
  * See engine.h for the state numbering and DESIGN.md ("The engine") for the semantics. */
+#define _GNU_SOURCE /* qsort_r */
 #include "engine.h"
 
 #include <assert.h>
@@ -20,9 +21,16 @@ typedef struct {
     int32_t user; /* index in Host.users, -1 for the implicit Administrator / root */
 } KeyFile;
 
-/* A clause's path lists normalised for each OS. */
+/* A normalised path and its length. */
 typedef struct {
-    StrList covers[2], within[2]; /* indexed by Os */
+    char *s; /* owned */
+    size_t n;
+} PathStr;
+
+/* A clause's path lists normalised for each OS a host of the scenario has (NULL for another). */
+typedef struct {
+    PathStr *covers[2], *within[2]; /* indexed by Os; owned */
+    size_t n_covers, n_within;
 } ClausePaths;
 
 typedef struct {
@@ -34,9 +42,16 @@ typedef struct {
     char ***mount_paths;    /* per workload, per mount: the normalised host path */
     KeyFile **keys;         /* per host */
     size_t *n_keys;
-    ClausePaths **paths; /* per technique, per clause */
+    ClausePaths **paths;  /* per technique, per clause */
+    size_t *clause_first; /* per technique: the number of its first clause (clauses numbered
+                             in catalog order) */
+    size_t n_clauses;
+    bool *mount_match; /* per mount (Analysis.mount_first order), per clause: path_matches() of
+                          the mount and the clause's paths, for clauses that need a mount */
     size_t edge_cap;
 } Ctx;
+
+enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 }; /* Analysis.mount_risk bits */
 
 /* ---- states ---------------------------------------------------------------------------- */
 
@@ -153,23 +168,32 @@ static void index_scenario(Ctx *x)
         x->n_keys[h] = n;
     }
 
+    bool os_used[2] = {false, false};
+    for (size_t h = 0; h < s->n_hosts; h++)
+        os_used[s->hosts[h].os] = true;
     x->paths = xcalloc(x->c->n, sizeof *x->paths);
+    x->clause_first = xcalloc(x->c->n + 1, sizeof *x->clause_first);
     for (size_t t = 0; t < x->c->n; t++) {
         const Technique *tq = &x->c->techniques[t];
+        x->clause_first[t] = x->n_clauses;
+        x->n_clauses += tq->n_clauses;
         x->paths[t] = xcalloc(tq->n_clauses ? tq->n_clauses : 1, sizeof **x->paths);
         for (size_t k = 0; k < tq->n_clauses; k++) {
             const MountRule *r = &tq->clauses[k].mount;
             ClausePaths *cp = &x->paths[t][k];
+            cp->n_covers = r->covers.n;
+            cp->n_within = r->within.n;
             for (int os = 0; os < 2; os++) {
+                if (!os_used[os]) continue;
+                cp->covers[os] = xcalloc(r->covers.n + 1, sizeof *cp->covers[os]);
+                cp->within[os] = xcalloc(r->within.n + 1, sizeof *cp->within[os]);
                 for (size_t i = 0; i < r->covers.n; i++) {
                     char *n = hostpath_normalize(r->covers.items[i], (Os)os);
-                    strlist_add(&cp->covers[os], n);
-                    free(n);
+                    cp->covers[os][i] = (PathStr){n, strlen(n)};
                 }
                 for (size_t i = 0; i < r->within.n; i++) {
                     char *n = hostpath_normalize(r->within.items[i], (Os)os);
-                    strlist_add(&cp->within[os], n);
-                    free(n);
+                    cp->within[os][i] = (PathStr){n, strlen(n)};
                 }
             }
         }
@@ -196,12 +220,20 @@ static void ctx_done(Ctx *x)
     for (size_t t = 0; t < x->c->n; t++) {
         for (size_t k = 0; k < x->c->techniques[t].n_clauses; k++)
             for (int os = 0; os < 2; os++) {
-                strlist_done(&x->paths[t][k].covers[os]);
-                strlist_done(&x->paths[t][k].within[os]);
+                ClausePaths *cp = &x->paths[t][k];
+                if (!cp->covers[os]) continue;
+                for (size_t i = 0; i < cp->n_covers; i++)
+                    free(cp->covers[os][i].s);
+                for (size_t i = 0; i < cp->n_within; i++)
+                    free(cp->within[os][i].s);
+                free(cp->covers[os]);
+                free(cp->within[os]);
             }
         free(x->paths[t]);
     }
     free(x->paths);
+    free(x->clause_first);
+    free(x->mount_match);
     free(x->host_workloads);
     free(x->host_first);
 }
@@ -227,12 +259,25 @@ static bool can_write(const Workload *wl, Os os, Level level)
     return wl->isolation == ISOLATION_HYPERV && os == OS_WINDOWS;
 }
 
-static bool path_matches(const char *mount, const ClausePaths *cp, Os os)
+/* hostpath_covers(outer, inner) with both lengths known (judge_mounts calls it most). */
+static bool covers_known(const PathStr *outer, const PathStr *inner)
 {
-    for (size_t i = 0; i < cp->covers[os].n; i++)
-        if (hostpath_covers(mount, cp->covers[os].items[i])) return true;
-    for (size_t i = 0; i < cp->within[os].n; i++)
-        if (hostpath_covers(cp->within[os].items[i], mount)) return true;
+    size_t n = outer->n;
+    if (inner->n < n || memcmp(outer->s, inner->s, n) != 0) return false;
+    if (inner->n == n) return true;
+    /* outer is a root such as "/" or "c:\" and already ends with a separator */
+    if (n > 0 && (outer->s[n - 1] == '/' || outer->s[n - 1] == '\\')) return true;
+    return inner->s[n] == '/' || inner->s[n] == '\\';
+}
+
+/* Does the mount match the clause's paths? os is a host's: its lists are there. */
+static bool path_matches(const PathStr *mount, const ClausePaths *cp, Os os)
+{
+    assert(cp->covers[os] && cp->within[os]);
+    for (size_t i = 0; i < cp->n_covers; i++)
+        if (covers_known(mount, &cp->covers[os][i])) return true;
+    for (size_t i = 0; i < cp->n_within; i++)
+        if (covers_known(&cp->within[os][i], mount)) return true;
     return false;
 }
 
@@ -300,7 +345,8 @@ enum { RANK_OS, RANK_ISOLATION, RANK_MOUNT, RANK_FLAGS, RANK_ASSUME, RANK_SSH, R
 
 /* Calls emit for every way clause k of technique t applies from (workload w | host h) at
  * level. Returns the number of failed conditions (0 when it applies) and, if reason is
- * not NULL, sets *reason to an owned description of the most telling failed one. */
+ * not NULL, sets *reason to an owned description of the most telling failed one. With emit
+ * and no reason (building edges) only whether it applies matters: the count may stop short. */
 typedef void (*EmitFn)(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level level,
                        int32_t mount, int32_t user, bool user_admin);
 
@@ -334,6 +380,7 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
     for (int i = 0; i < ASSUME_COUNT; i++)
         if ((c->assume & (1u << i)) && !s->assume[i])
             failure(&f, RANK_ASSUME, "assumption %s is false", assumption_name((Assumption)i));
+    if (emit && !reason && f.failed) return f.failed; /* building edges: it does not apply */
     if (wl) {
         if (c->isolation && !(c->isolation & (1u << wl->isolation))) {
             char *want = f.want ? mask_list(c->isolation, iso_name_i) : NULL;
@@ -362,21 +409,26 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
         failure(&f, RANK_LEVEL, "needs a workload");
     }
 
+    if (emit && !reason && f.failed) return f.failed;
     /* The mount condition: the mounts (and key files) it matches. */
     Use *uses = NULL;
     size_t n_uses = 0;
     if (c->mount.need != MOUNT_NONE && wl) {
-        const ClausePaths *cp = &x->paths[t][k];
+        size_t first = x->a->mount_first[owner], clause = x->clause_first[t] + k;
         bool writable_need = c->mount.need == MOUNT_WRITABLE;
         bool any_match = false, any_rw = false, writer = can_write(wl, hs->os, level);
         if (c->mount.key_files && !hs->ssh)
             failure(&f, RANK_SSH, "host %s has no SSH server", hs->id);
         for (size_t m = 0; m < wl->n_mounts; m++) {
             const char *mp = x->mount_paths[owner][m];
+            /* judge_mounts matched every mount already: against the key files (RISK_KEY when
+             * any is covered) and against every clause's paths */
+            if (c->mount.key_files && !(x->a->mount_risk[first + m] & RISK_KEY)) continue;
             size_t n_targets = c->mount.key_files ? x->n_keys[h] : 1;
             for (size_t u = 0; u < n_targets; u++) {
-                bool match = c->mount.key_files ? hostpath_covers(mp, x->keys[h][u].key_file)
-                                                : path_matches(mp, cp, hs->os);
+                bool match = c->mount.key_files
+                                 ? hostpath_covers(mp, x->keys[h][u].key_file)
+                                 : x->mount_match[(first + m) * x->n_clauses + clause];
                 if (!match) continue;
                 any_match = true;
                 if (writable_need && wl->mounts[m].read_only) continue;
@@ -489,25 +541,54 @@ static void emit_edge(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level
     add_edge(x, e);
 }
 
+/* A clause, by technique and index. */
+typedef struct {
+    uint32_t t, k;
+} ClauseRef;
+
 static void build_edges(Ctx *x)
 {
     const Scenario *s = x->s;
     const Catalog *c = x->c;
-    for (size_t w = 0; w < s->n_workloads; w++)
+    /* the clauses that may apply from each workload level (user, admin, VM) and host level
+     * (user, admin), in catalog order: those that start there and whose assumptions hold,
+     * found once rather than for every workload (clause_eval would find the same) */
+    ClauseRef *from = xcalloc(5 * x->n_clauses + 1, sizeof *from);
+    size_t n_from[5] = {0};
+    for (int i = 0; i < 5; i++) {
+        bool host = i >= 3;
+        Level level = (Level)(host ? i - 3 : i);
+        for (size_t t = 0; t < c->n; t++)
+            for (size_t k = 0; k < c->techniques[t].n_clauses; k++) {
+                const Clause *cl = &c->techniques[t].clauses[k];
+                bool assumed = true;
+                for (int a = 0; a < ASSUME_COUNT; a++)
+                    if ((cl->assume & (1u << a)) && !s->assume[a]) assumed = false;
+                if ((cl->from & level_bit(level, host)) && assumed)
+                    from[i * x->n_clauses + n_from[i]++] = (ClauseRef){(uint32_t)t, (uint32_t)k};
+            }
+    }
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const Workload *wl = &s->workloads[w];
+        unsigned os_bit = 1u << s->hosts[x->a->host_of[w]].os, iso_bit = 1u << wl->isolation;
         for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
-            for (size_t t = 0; t < c->n; t++)
-                for (size_t k = 0; k < c->techniques[t].n_clauses; k++)
-                    if (c->techniques[t].clauses[k].from & level_bit((Level)level, false))
-                        clause_eval(x, t, k, false, w, (Level)level, emit_edge, NULL);
+            for (size_t i = 0; i < n_from[level]; i++) {
+                const ClauseRef *r = &from[(size_t)level * x->n_clauses + i];
+                const Clause *cl = &c->techniques[r->t].clauses[r->k];
+                /* the cheapest conditions first: a clause for another OS or isolation fails */
+                if ((cl->os && !(cl->os & os_bit)) || (cl->isolation && !(cl->isolation & iso_bit)))
+                    continue;
+                clause_eval(x, r->t, r->k, false, w, (Level)level, emit_edge, NULL);
+            }
+    }
     for (size_t h = 0; h < s->n_hosts; h++)
         for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
-            for (size_t t = 0; t < c->n; t++)
-                for (size_t k = 0; k < c->techniques[t].n_clauses; k++)
-                    if (c->techniques[t].clauses[k].from & level_bit((Level)level, true))
-                        clause_eval(x, t, k, true, h, (Level)level, emit_edge, NULL);
+            for (size_t i = 0; i < n_from[3 + level]; i++) {
+                const ClauseRef *r = &from[(size_t)(3 + level) * x->n_clauses + i];
+                clause_eval(x, r->t, r->k, true, h, (Level)level, emit_edge, NULL);
+            }
+    free(from);
 }
-
-static const uint32_t *sort_rank; /* qsort has no context argument; set around the call */
 
 /* Orders techniques by id through their precomputed ranks. */
 static int technique_cmp(const uint32_t *rank, uint32_t x, uint32_t y)
@@ -515,12 +596,10 @@ static int technique_cmp(const uint32_t *rank, uint32_t x, uint32_t y)
     return rank[x] < rank[y] ? -1 : rank[x] > rank[y];
 }
 
-static const Catalog *rank_catalog; /* qsort context for technique_ranks */
-
-static int id_order(const void *x, const void *y)
+static int id_order(const void *x, const void *y, void *ctx)
 {
-    return strcmp(rank_catalog->techniques[*(const uint32_t *)x].id,
-                  rank_catalog->techniques[*(const uint32_t *)y].id);
+    const Catalog *c = ctx;
+    return strcmp(c->techniques[*(const uint32_t *)x].id, c->techniques[*(const uint32_t *)y].id);
 }
 
 /* rank[t] = the position of technique t's id in sorted order. Owned. */
@@ -529,20 +608,18 @@ static uint32_t *technique_ranks(const Catalog *c)
     uint32_t *order = xcalloc(c->n + 1, sizeof *order), *rank = xcalloc(c->n + 1, sizeof *rank);
     for (size_t i = 0; i < c->n; i++)
         order[i] = (uint32_t)i;
-    rank_catalog = c;
-    xqsort(order, c->n, sizeof *order, id_order);
-    rank_catalog = NULL;
+    xqsort_r(order, c->n, sizeof *order, id_order, (void *)c);
     for (size_t i = 0; i < c->n; i++)
         rank[order[i]] = (uint32_t)i;
     free(order);
     return rank;
 }
 
-static int edge_order(const void *pa, const void *pb)
+static int edge_order(const void *pa, const void *pb, void *rank)
 {
     const Edge *ea = pa, *eb = pb;
     if (ea->from != eb->from) return ea->from < eb->from ? -1 : 1;
-    int c = technique_cmp(sort_rank, ea->technique, eb->technique);
+    int c = technique_cmp(rank, ea->technique, eb->technique);
     if (c) return c;
     if (ea->to != eb->to) return ea->to < eb->to ? -1 : 1;
     return ea->mount < eb->mount ? -1 : ea->mount > eb->mount;
@@ -757,11 +834,9 @@ static void pathset_add(PathSet *ps, Path p)
     pathset_sift_down(ps, 0);
 }
 
-static const Analysis *sort_analysis; /* qsort context, set around the call */
-
-static int path_qsort(const void *x, const void *y)
+static int path_qsort(const void *x, const void *y, void *a)
 {
-    return path_compare(sort_analysis, x, y);
+    return path_compare(a, x, y);
 }
 
 /* Is the path to state x better than the path to state y (both reached)? */
@@ -833,19 +908,47 @@ static size_t exposure_slot(ExposureMap *m, size_t n_tenants, size_t from, size_
     return m->n++;
 }
 
-static int size_cmp_hosts(const void *x, const void *y)
+/* Orders host indices by their ids' ranks (rank: per host, its id's position in sorted order;
+ * ids are unique, so this is the order of the ids). */
+static int host_rank_cmp(const void *x, const void *y, void *rank)
 {
-    const char *a = sort_analysis->scenario->hosts[*(const size_t *)x].id;
-    const char *b = sort_analysis->scenario->hosts[*(const size_t *)y].id;
-    return strcmp(a, b);
+    size_t p = ((const size_t *)rank)[*(const size_t *)x],
+           q = ((const size_t *)rank)[*(const size_t *)y];
+    return p < q ? -1 : p > q;
 }
 
-static int exposure_cmp(const void *x, const void *y)
+/* Orders exposure by (from id, to id) through the tenants' ranks. */
+static int exposure_cmp(const void *x, const void *y, void *rank)
 {
     const Exposure *p = x, *q = y;
-    const Scenario *s = sort_analysis->scenario;
-    int c = strcmp(s->tenants[p->from].id, s->tenants[q->from].id);
-    return c ? c : strcmp(s->tenants[p->to].id, s->tenants[q->to].id);
+    const size_t *r = rank;
+    if (r[p->from] != r[q->from]) return r[p->from] < r[q->from] ? -1 : 1;
+    return r[p->to] < r[q->to] ? -1 : r[p->to] > r[q->to];
+}
+
+static int host_id_order(const void *x, const void *y, void *scenario)
+{
+    const Scenario *s = scenario;
+    return strcmp(s->hosts[*(const size_t *)x].id, s->hosts[*(const size_t *)y].id);
+}
+
+static int tenant_id_order(const void *x, const void *y, void *scenario)
+{
+    const Scenario *s = scenario;
+    return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
+}
+
+/* rank[i] = the position of item i's id among n items in the order of cmp. Owned. */
+static size_t *id_ranks(const Scenario *s, size_t n, int (*cmp)(const void *, const void *, void *))
+{
+    size_t *order = xcalloc(n + 1, sizeof *order), *rank = xcalloc(n + 1, sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    xqsort_r(order, n, sizeof *order, cmp, (void *)s);
+    for (size_t i = 0; i < n; i++)
+        rank[order[i]] = i;
+    free(order);
+    return rank;
 }
 
 /* ---- portals ----------------------------------------------------------------------------
@@ -1100,8 +1203,8 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
             has[slot] = false;
             TargetKind kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT;
             size_t target = kind == TARGET_HOST ? slot : slot - s->n_hosts;
-            if (kind == TARGET_TENANT) {
-                a->tenant_exposed[target] = true;
+            if (kind == TARGET_TENANT) a->tenant_exposed[target] = true;
+            if (kind == TARGET_TENANT && !(opt && opt->skip_exposure)) {
                 size_t e_slot = exposure_slot(&em, s->n_tenants, own, target);
                 for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX;
                      e = sr->parent[a->edges[e].from])
@@ -1121,19 +1224,24 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
     free(has);
     free(touched);
 
-    sort_analysis = a;
-    xqsort(ps.items, ps.n, sizeof *ps.items, path_qsort);
+    xqsort_r(ps.items, ps.n, sizeof *ps.items, path_qsort, a);
     a->paths = ps.items;
     a->n_paths = ps.n;
     a->exposure = em.items;
     a->n_exposure = em.n;
-    for (size_t i = 0; i < em.n; i++) {
-        xqsort(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), size_cmp_hosts);
-        a->exposure[i].hosts = em.hosts[i].hosts;
-        a->exposure[i].n_hosts = em.hosts[i].n;
+    if (em.n) {
+        /* sorted by the ids' ranks: integer comparisons instead of strcmp */
+        size_t *host_rank = id_ranks(s, s->n_hosts, host_id_order);
+        size_t *tenant_rank = id_ranks(s, s->n_tenants, tenant_id_order);
+        for (size_t i = 0; i < em.n; i++) {
+            xqsort_r(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), host_rank_cmp, host_rank);
+            a->exposure[i].hosts = em.hosts[i].hosts;
+            a->exposure[i].n_hosts = em.hosts[i].n;
+        }
+        xqsort_r(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp, tenant_rank);
+        free(host_rank);
+        free(tenant_rank);
     }
-    xqsort(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp);
-    sort_analysis = NULL;
     free(em.keys);
     free(em.index);
     free(em.hosts);
@@ -1141,10 +1249,10 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
 
 /* ---- boundaries -------------------------------------------------------------------------- */
 
-static int technique_index_cmp(const void *x, const void *y)
+static int technique_index_cmp(const void *x, const void *y, void *rank)
 {
     uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
-    return technique_cmp(sort_rank, p, q);
+    return technique_cmp(rank, p, q);
 }
 
 static void add_unique(uint32_t **list, size_t *n, uint32_t v)
@@ -1277,10 +1385,10 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
                     b->servicing = (Servicing)e->servicing;
             }
         }
-        sort_rank = a->technique_rank;
-        xqsort(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp);
-        xqsort(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp);
-        sort_rank = NULL;
+        xqsort_r(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp,
+                 a->technique_rank);
+        xqsort_r(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp,
+                 a->technique_rank);
         if (lazy)
             lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
         else
@@ -1298,9 +1406,8 @@ void engine_explain(Analysis *a, size_t w)
     explain_workload(&lazy->ctx, w, held);
 }
 
-enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 };
-
-/* Records, for every mount, what the catalog's mount rules could do with it. */
+/* Records, for every mount, what the catalog's mount rules could do with it, and which
+ * clauses' paths it matches (Ctx.mount_match, for clause_eval). */
 static void judge_mounts(Ctx *x)
 {
     Analysis *a = x->a;
@@ -1309,22 +1416,28 @@ static void judge_mounts(Ctx *x)
     for (size_t w = 0; w < s->n_workloads; w++)
         a->mount_first[w + 1] = a->mount_first[w] + s->workloads[w].n_mounts;
     a->mount_risk = xcalloc(a->mount_first[s->n_workloads] + 1, sizeof *a->mount_risk);
+    x->mount_match =
+        xcalloc(a->mount_first[s->n_workloads] * x->n_clauses + 1, sizeof *x->mount_match);
     for (size_t w = 0; w < s->n_workloads; w++) {
         size_t h = a->host_of[w];
         Os os = s->hosts[h].os;
         for (size_t m = 0; m < s->workloads[w].n_mounts; m++) {
             const char *mp = x->mount_paths[w][m];
+            PathStr mount = {(char *)mp, strlen(mp)};
             uint8_t risk = 0;
             for (size_t u = 0; u < x->n_keys[h] && !risk; u++)
                 if (hostpath_covers(mp, x->keys[h][u].key_file)) risk = RISK_KEY;
+            bool *match_of = x->mount_match + (a->mount_first[w] + m) * x->n_clauses;
             for (size_t t = 0; t < x->c->n; t++) {
                 const Technique *tq = &x->c->techniques[t];
                 for (size_t k = 0; k < tq->n_clauses; k++) {
                     const Clause *c = &tq->clauses[k];
-                    if (c->mount.need == MOUNT_NONE || (c->os && !(c->os & (1u << os)))) continue;
-                    bool match = (c->mount.key_files && (risk & RISK_KEY)) ||
-                                 path_matches(mp, &x->paths[t][k], os);
-                    if (match) risk |= c->mount.need == MOUNT_WRITABLE ? RISK_WRITABLE : RISK_ANY;
+                    if (c->mount.need == MOUNT_NONE) continue;
+                    bool paths = path_matches(&mount, &x->paths[t][k], os);
+                    match_of[x->clause_first[t] + k] = paths;
+                    if (c->os && !(c->os & (1u << os))) continue;
+                    if ((c->mount.key_files && (risk & RISK_KEY)) || paths)
+                        risk |= c->mount.need == MOUNT_WRITABLE ? RISK_WRITABLE : RISK_ANY;
                 }
             }
             a->mount_risk[a->mount_first[w] + m] = risk;
@@ -1364,9 +1477,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     judge_mounts(&x);
     build_edges(&x);
     a->technique_rank = technique_ranks(c);
-    sort_rank = a->technique_rank;
-    xqsort(a->edges, a->n_edges, sizeof *a->edges, edge_order);
-    sort_rank = NULL;
+    xqsort_r(a->edges, a->n_edges, sizeof *a->edges, edge_order, a->technique_rank);
 
     Search sr = {0};
     size_t n = a->n_states + 1;

@@ -60,9 +60,10 @@ typedef struct {
 } Exposure;
 
 typedef struct {
-    size_t max_paths;  /* keep at most this many paths (lowest effort first); 0 keeps all */
-    bool reference;    /* tests: search from every start in full instead of sharing portals */
-    bool lazy_why_not; /* leave why_not empty until engine_explain asks (the explorer) */
+    size_t max_paths;   /* keep at most this many paths (lowest effort first); 0 keeps all */
+    bool reference;     /* tests: search from every start in full instead of sharing portals */
+    bool lazy_why_not;  /* leave why_not empty until engine_explain asks (the explorer) */
+    bool skip_exposure; /* leave exposure empty (tenant_exposed is still set): the explorer */
 } EngineOptions;
 
 typedef struct Analysis {
@@ -82,7 +83,7 @@ typedef struct Analysis {
     size_t n_boundaries;
     bool *host_compromised; /* per host */
     bool *tenant_exposed;   /* per tenant */
-    Exposure *exposure;     /* sorted by (from id, to id) */
+    Exposure *exposure;     /* sorted by (from id, to id); empty with skip_exposure */
     size_t n_exposure;
     Path *paths; /* lowest effort first, at most max_paths */
     size_t n_paths;

@@ -1,4 +1,5 @@
 /* Findings: see findings.h. Each rests on a section of the source document or a cited fact. */
+#define _GNU_SOURCE /* qsort_r */
 #include "findings.h"
 
 #include <stdlib.h>
@@ -51,29 +52,30 @@ const char *severity_name(Severity s)
     return s == SEVERITY_HIGH ? "high" : s == SEVERITY_MEDIUM ? "medium" : "low";
 }
 
-static const Scenario *sort_s; /* qsort context */
-
-static int workload_cmp(const void *x, const void *y)
+/* qsort_r comparators: the context is the scenario. */
+static int workload_cmp(const void *x, const void *y, void *ctx)
 {
-    return strcmp(sort_s->workloads[*(const size_t *)x].id,
-                  sort_s->workloads[*(const size_t *)y].id);
+    const Scenario *s = ctx;
+    return strcmp(s->workloads[*(const size_t *)x].id, s->workloads[*(const size_t *)y].id);
 }
 
-static int tenant_cmp(const void *x, const void *y)
+static int tenant_cmp(const void *x, const void *y, void *ctx)
 {
-    return strcmp(sort_s->tenants[*(const size_t *)x].id, sort_s->tenants[*(const size_t *)y].id);
+    const Scenario *s = ctx;
+    return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
 }
 
-static int finding_cmp(const void *x, const void *y)
+static int finding_cmp(const void *x, const void *y, void *ctx)
 {
+    const Scenario *s = ctx;
     const Finding *a = x, *b = y;
     if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
     if (a->kind != b->kind) return (int)a->kind - (int)b->kind;
-    int c = strcmp(sort_s->hosts[a->host].id, sort_s->hosts[b->host].id);
+    int c = strcmp(s->hosts[a->host].id, s->hosts[b->host].id);
     if (c) return c;
     c = strcmp(a->detail, b->detail);
     if (c) return c;
-    return strcmp(sort_s->workloads[a->workloads[0]].id, sort_s->workloads[b->workloads[0]].id);
+    return strcmp(s->workloads[a->workloads[0]].id, s->workloads[b->workloads[0]].id);
 }
 
 static Finding *add(Findings *f, FindingKind kind, Severity sev, size_t host, char *detail)
@@ -197,13 +199,12 @@ Findings *findings_compute(const Analysis *a)
     free(first);
     free(by_host);
     free(multi_tenant);
-    sort_s = s;
     for (size_t i = 0; i < f->n; i++) {
-        xqsort(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp);
-        xqsort(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp);
+        xqsort_r(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp,
+                 (void *)s);
+        xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp, (void *)s);
     }
-    xqsort(f->items, f->n, sizeof *f->items, finding_cmp);
-    sort_s = NULL;
+    xqsort_r(f->items, f->n, sizeof *f->items, finding_cmp, (void *)s);
     return f;
 }
 

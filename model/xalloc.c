@@ -1,12 +1,14 @@
 /* Allocation wrappers: see xalloc.h. model/ does no I/O: the abort hook, when set,
  * is what tells the user (and restores the terminal). */
+#define _GNU_SOURCE /* qsort_r */
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static XallocAbortHook abort_hook; /* set once by ui/ at start-up; restores the terminal */
+/* Set once by ui/ at start-up, before any thread, and only read after: the one static here. */
+static XallocAbortHook abort_hook;
 
 void xalloc_set_abort_hook(XallocAbortHook hook)
 {
@@ -88,4 +90,10 @@ char *xasprintf(const char *fmt, ...)
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
     if (n > 1) qsort(base, n, size, cmp);
+}
+
+void xqsort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *),
+              void *ctx)
+{
+    if (n > 1) qsort_r(base, n, size, cmp, ctx);
 }

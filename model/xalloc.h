@@ -25,5 +25,9 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 
 /* qsort that accepts an empty (possibly NULL) array, which qsort itself does not. */
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* The same with a context handed to cmp (glibc's qsort_r): no shared state, so sorts may run
+ * in several threads at once. base may be NULL when n < 2. */
+void xqsort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *),
+              void *ctx);
 
 #endif

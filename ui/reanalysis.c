@@ -3,8 +3,11 @@
  * numbering (workload w owns states 3w..3w+2, host h owns 3*n_workloads + 2h and + 1). */
 #include "reanalysis.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strmap.h"
 #include "xalloc.h"
@@ -28,7 +31,12 @@ struct Reanalysis {
     Analysis merged;  /* its arrays are owned here; boundaries' contents are the parts' */
     size_t *local_of; /* global workload -> its index in its host's part */
     size_t last_runs;
+    size_t threads;   /* analyses run at once (1: serially) */
+    size_t min_parts; /* fewest parts to analyse worth starting threads for */
 };
+
+/* Below this many hosts to analyse, threads cost more than they save. */
+enum { PARALLEL_MIN_PARTS = 8, MAX_THREADS = 4 };
 
 static void part_done(Part *p)
 {
@@ -107,8 +115,23 @@ static size_t first_keep(const Reanalysis *r)
     return share < 32 ? 32 : share > r->max_paths ? r->max_paths : share;
 }
 
-/* Builds and analyses the part of host h (keeping p->keep paths, or first_keep). */
-static void part_build(Reanalysis *r, Part *p, size_t h, const Groups *g, const StrMap *tenants)
+static void part_build_sub(const Reanalysis *r, Part *p, size_t h, const Groups *g,
+                           const StrMap *tenants);
+
+/* Builds the sub-scenario of host h's part unless it has one (kept when only the assumptions
+ * changed), then analyses it (keeping p->keep paths, or first_keep). Touches nothing shared
+ * but to read it (r, s, g, tenants, the catalog): several may run at once. */
+static void part_build(const Reanalysis *r, Part *p, size_t h, const Groups *g,
+                       const StrMap *tenants)
+{
+    if (!p->sub) part_build_sub(r, p, h, g, tenants);
+    if (!p->keep) p->keep = first_keep(r);
+    EngineOptions opt = {.max_paths = p->keep, .lazy_why_not = true, .skip_exposure = true};
+    p->an = engine_analyze(p->sub, r->c, &opt);
+}
+
+static void part_build_sub(const Reanalysis *r, Part *p, size_t h, const Groups *g,
+                           const StrMap *tenants)
 {
     const Scenario *s = r->s;
     Scenario *sub = scenario_new(s->name);
@@ -129,22 +152,68 @@ static void part_build(Reanalysis *r, Part *p, size_t h, const Groups *g, const 
         scenario_copy_workload(sub, &s->workloads[g->members[g->first[h] + i]]);
     p->host_id = xstrdup(s->hosts[h].id);
     p->sub = sub;
-    if (!p->keep) p->keep = first_keep(r);
-    EngineOptions opt = {.max_paths = p->keep, .lazy_why_not = true};
-    p->an = engine_analyze(sub, r->c, &opt);
     p->wl_glob = xcalloc(n + 1, sizeof *p->wl_glob);
     p->tn_glob = xcalloc(sub->n_tenants + 1, sizeof *p->tn_glob);
-    r->last_runs++;
+}
+
+/* An update's work, shared by the threads that do it: first freeing what the update
+ * replaces (old parts, or old analyses of parts kept), then building the new parts. Each job
+ * touches its own part only. */
+typedef struct {
+    const Reanalysis *r;
+    Part *gone; /* parts to free (part_done) */
+    size_t n_gone;
+    Part *parts;        /* the update's parts, by host */
+    const size_t *todo; /* the hosts whose part to build */
+    size_t n_todo;
+    atomic_size_t next; /* the next job to take: gone first, then todo */
+    const Groups *g;
+    const StrMap *tenants;
+} Jobs;
+
+static void *run_jobs(void *arg)
+{
+    Jobs *j = arg;
+    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n_gone + j->n_todo;) {
+        if (i < j->n_gone) {
+            part_done(&j->gone[i]);
+            continue;
+        }
+        size_t h = j->todo[i - j->n_gone];
+        part_build(j->r, &j->parts[h], h, j->g, j->tenants);
+    }
+    return NULL;
+}
+
+/* Runs the jobs: on r->threads threads (this one among them) when there are enough parts to
+ * build, else here. */
+static void run_all(Reanalysis *r, Jobs *j)
+{
+    atomic_init(&j->next, 0);
+    pthread_t tid[MAX_THREADS];
+    size_t started = 0;
+    if (j->n_todo >= r->min_parts)
+        for (size_t t = 1; t < r->threads && t < j->n_todo; t++) {
+            if (pthread_create(&tid[started], NULL, run_jobs, j) != 0)
+                break; /* no thread: this one does the rest */
+            started++;
+        }
+    run_jobs(j);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    r->last_runs += j->n_todo; /* counted here, after the join: no job touches r */
 }
 
 /* Can the old part p stand for host h as it is now? Its workloads must be the host's, in
- * order, and its tenants must still exist (the caller's dirty marks cover content). */
+ * order, its tenants must still exist (the caller's dirty marks cover content) and, unless
+ * any_assume, its assumptions must be the scenario's. */
 static bool part_fits(const Reanalysis *r, const Part *p, size_t h, const Groups *g,
-                      const StrMap *tenants)
+                      const StrMap *tenants, bool any_assume)
 {
     const Scenario *s = r->s;
     size_t n = g->first[h + 1] - g->first[h];
-    if (p->sub->n_workloads != n || memcmp(p->sub->assume, s->assume, sizeof s->assume))
+    if (p->sub->n_workloads != n ||
+        (!any_assume && memcmp(p->sub->assume, s->assume, sizeof s->assume)))
         return false;
     for (size_t i = 0; i < n; i++)
         if (strcmp(p->sub->workloads[i].id, s->workloads[g->members[g->first[h] + i]].id))
@@ -203,7 +272,7 @@ static void part_grow(Reanalysis *r, Part *p)
 {
     p->keep = 4 * p->keep > r->max_paths ? r->max_paths : 4 * p->keep;
     analysis_free(p->an);
-    EngineOptions opt = {.max_paths = p->keep, .lazy_why_not = true};
+    EngineOptions opt = {.max_paths = p->keep, .lazy_why_not = true, .skip_exposure = true};
     p->an = engine_analyze(p->sub, r->c, &opt);
     r->last_runs++;
 }
@@ -351,8 +420,10 @@ static void merge(Reanalysis *r, const Groups *g, const StrMap *tenants)
 }
 
 /* Brings the parts up to date with r->s: hosts marked in dirty (indexed by the current
- * host order; NULL marks every host) are analysed again, other parts reused when they fit. */
-static void update(Reanalysis *r, const bool *dirty, const Groups *g)
+ * host order; NULL marks every host) are analysed again, other parts reused when they fit.
+ * With assume_only (only the assumptions changed), a dirty host's part keeps its
+ * sub-scenario, with the new assumptions, and only its analysis is run again. */
+static void update(Reanalysis *r, const bool *dirty, const Groups *g, bool assume_only)
 {
     const Scenario *s = r->s;
     StrMap tenants;
@@ -364,25 +435,45 @@ static void update(Reanalysis *r, const bool *dirty, const Groups *g)
     for (size_t i = 0; i < r->n_parts; i++)
         strmap_put(&old, r->parts[i].host_id, i);
     Part *parts = xcalloc(s->n_hosts + 1, sizeof *parts);
+    /* what goes: old parts not taken, and the old analyses of parts kept for their scenario */
+    Part *gone = xcalloc(r->n_parts + 1, sizeof *gone);
+    size_t n_gone = 0;
     bool *taken = xcalloc(r->n_parts + 1, sizeof *taken);
     r->last_runs = 0;
     for (size_t h = 0; h < s->n_hosts; h++) {
         size_t i;
-        if (dirty && !dirty[h] && strmap_get(&old, s->hosts[h].id, &i) &&
-            part_fits(r, &r->parts[i], h, g, &tenants)) {
-            parts[h] = r->parts[i];
-            taken[i] = true;
-        }
+        bool clean = dirty && !dirty[h];
+        if (!(clean || assume_only) || !strmap_get(&old, s->hosts[h].id, &i) ||
+            !part_fits(r, &r->parts[i], h, g, &tenants, assume_only))
+            continue;
+        parts[h] = r->parts[i];
+        taken[i] = true;
+        if (clean) continue;
+        memcpy(parts[h].sub->assume, s->assume, sizeof s->assume);
+        gone[n_gone++] = (Part){.an = parts[h].an};
+        parts[h].an = NULL;
     }
     strmap_done(&old);
     for (size_t i = 0; i < r->n_parts; i++)
-        if (!taken[i]) part_done(&r->parts[i]);
+        if (!taken[i]) gone[n_gone++] = r->parts[i];
     free(taken);
     free(r->parts);
     r->parts = parts;
     r->n_parts = s->n_hosts;
+    size_t *todo = xcalloc(s->n_hosts + 1, sizeof *todo), n_todo = 0;
     for (size_t h = 0; h < s->n_hosts; h++)
-        if (!parts[h].an) part_build(r, &parts[h], h, g, &tenants);
+        if (!parts[h].an) todo[n_todo++] = h;
+    Jobs j = {.r = r,
+              .gone = gone,
+              .n_gone = n_gone,
+              .parts = parts,
+              .todo = todo,
+              .n_todo = n_todo,
+              .g = g,
+              .tenants = &tenants};
+    run_all(r, &j);
+    free(todo);
+    free(gone);
     merge(r, g, &tenants);
     strmap_done(&tenants);
 }
@@ -400,8 +491,17 @@ Reanalysis *reanalysis_new(const Scenario *s, const Catalog *c, size_t max_paths
     r->s = s;
     r->c = c;
     r->max_paths = max_paths;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    r->threads = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
+    r->min_parts = PARALLEL_MIN_PARTS;
     reanalysis_update_all(r);
     return r;
+}
+
+void reanalysis_set_threads(Reanalysis *r, size_t threads, size_t min_parts)
+{
+    r->threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    r->min_parts = min_parts;
 }
 
 void reanalysis_free(Reanalysis *r)
@@ -426,7 +526,7 @@ void reanalysis_update_all(Reanalysis *r)
     host_map(r->s, &hosts);
     Groups g;
     groups_build(r->s, &hosts, &g);
-    update(r, NULL, &g);
+    update(r, NULL, &g, false);
     groups_done(&g);
     strmap_done(&hosts);
 }
@@ -440,15 +540,17 @@ static void mark_host(const StrMap *hosts, bool *dirty, const char *id)
 
 void reanalysis_update(Reanalysis *r, const Edit *e)
 {
-    if (e->kind == EDIT_SETTINGS) {
-        reanalysis_update_all(r);
-        return;
-    }
     const Scenario *s = r->s;
     StrMap hosts;
     host_map(s, &hosts);
     Groups g;
     groups_build(s, &hosts, &g);
+    if (e->kind == EDIT_SETTINGS) { /* the assumptions (or the description): every host */
+        update(r, NULL, &g, true);
+        groups_done(&g);
+        strmap_done(&hosts);
+        return;
+    }
     bool *dirty = xcalloc(s->n_hosts + 1, sizeof *dirty);
     Scenario *frag[2] = {e->before, e->after};
     for (int i = 0; i < 2; i++) {
@@ -473,7 +575,7 @@ void reanalysis_update(Reanalysis *r, const Edit *e)
         case EDIT_SETTINGS: break;
         }
     }
-    update(r, dirty, &g);
+    update(r, dirty, &g, false);
     free(dirty);
     groups_done(&g);
     strmap_done(&hosts);

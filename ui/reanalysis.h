@@ -17,7 +17,9 @@ typedef struct Reanalysis Reanalysis;
 
 /* Analyses s (valid, borrowed: it must outlive the result and change only through
  * reanalysis_update) with catalog c (borrowed), keeping at most max_paths paths (0: all).
- * Why-not lists are computed on demand (reanalysis_explain). Returns an owned Reanalysis. */
+ * Why-not lists are computed on demand (reanalysis_explain). Hosts are analysed on several
+ * threads at once (reanalysis_set_threads); s and c are only read meanwhile. Returns an owned
+ * Reanalysis. */
 Reanalysis *reanalysis_new(const Scenario *s, const Catalog *c, size_t max_paths);
 void reanalysis_free(Reanalysis *r);
 
@@ -39,5 +41,10 @@ void reanalysis_explain(Reanalysis *r, size_t w);
 
 /* How many host analyses the last update ran (for tests and timing). */
 size_t reanalysis_last_runs(const Reanalysis *r);
+
+/* Hosts are analysed on up to `threads` threads (at most 4; 1 runs them serially) when an
+ * update has at least min_parts of them to analyse. reanalysis_new sets the number of online
+ * CPUs (at most 4) and 8. For tests and benchmarks. */
+void reanalysis_set_threads(Reanalysis *r, size_t threads, size_t min_parts);
 
 #endif

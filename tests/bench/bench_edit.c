@@ -217,6 +217,41 @@ int main(int argc, char **argv)
     report("edit_apply (in memory, whole-scenario check)", apply_t, n_edits);
     report("store_record_edit (one transaction)", rec_t, n_edits);
     report("re-analysis of the edited host + merge", re_t, n_edits);
+
+    /* the re-analysis alone of the wide edits: on the threads reanalysis_new chose (the online
+     * CPUs, at most 4), then on one */
+    printf("re-analysis of the wide edits + merge (%ld CPUs online):\n",
+           sysconf(_SC_NPROCESSORS_ONLN));
+    for (int serial = 0; serial < 2; serial++) {
+        if (serial) reanalysis_set_threads(r, 1, 1);
+        double wide_trust[WIDE], wide_assume[WIDE];
+        for (int k = 0; k < WIDE; k++) {
+            Edit *e = edit_change(c, EDIT_TENANT, c->tenants[0].id);
+            Tenant *t = edit_tenant(e->after);
+            t->trust = t->trust == TRUST_TRUSTED ? TRUST_UNTRUSTED : TRUST_TRUSTED;
+            if (!edit_apply(c, e, &err)) {
+                fprintf(stderr, "bench_edit: %s\n", err);
+                return 2;
+            }
+            double t0 = now_ms();
+            reanalysis_update(r, e);
+            wide_trust[k] = now_ms() - t0;
+            edit_free(e);
+            e = edit_change(c, EDIT_SETTINGS, NULL);
+            e->after->assume[ASSUME_HYPERVISOR_EXPLOIT] =
+                !e->after->assume[ASSUME_HYPERVISOR_EXPLOIT];
+            if (!edit_apply(c, e, &err)) {
+                fprintf(stderr, "bench_edit: %s\n", err);
+                return 2;
+            }
+            t0 = now_ms();
+            reanalysis_update(r, e);
+            wide_assume[k] = now_ms() - t0;
+            edit_free(e);
+        }
+        report(serial ? "a tenant's trust, one thread" : "a tenant's trust", wide_trust, WIDE);
+        report(serial ? "an assumption, one thread" : "an assumption", wide_assume, WIDE);
+    }
     printf("peak memory (getrusage maxrss): %.1f MB\n", (double)peak_kb() / 1024);
 
     reanalysis_free(r);

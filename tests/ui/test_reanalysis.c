@@ -1,5 +1,6 @@
 /* The explorer's incremental analysis (ui/reanalysis.c) must read exactly like a fresh engine
- * analysis: on the bundled scenarios, on random scenarios, and after random edits. */
+ * analysis: on the bundled scenarios, on random scenarios, and after random edits, with the
+ * hosts analysed one after the other or on several threads. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -131,6 +132,9 @@ Test(reanalysis, random_scenarios_read_like_the_engine)
         snprintf(what, sizeof what, "seed %llu", seed + i);
         Reanalysis *r = reanalysis_new(s, cat, i % 2 ? 3 : 0);
         check(r, s, i % 2 ? 3 : 0, what);
+        reanalysis_set_threads(r, 4, 1); /* threads even for one host */
+        reanalysis_update_all(r);
+        check(r, s, i % 2 ? 3 : 0, what);
         reanalysis_free(r);
         scenario_free(s);
     }
@@ -206,6 +210,7 @@ Test(reanalysis, random_edits_and_their_undo_read_like_the_engine)
         Scenario *s = generate(seed + 1000 + i);
         size_t max = i % 2 ? 2 : 0;
         Reanalysis *r = reanalysis_new(s, cat, max);
+        if (i % 4 < 2) reanalysis_set_threads(r, 1 + i % 4 * 3, 1); /* serial, or 4 threads */
         for (int step = 0; step < 12; step++) {
             Edit *e = random_edit(s);
             char *err = NULL;
@@ -303,4 +308,89 @@ Test(reanalysis, a_host_with_most_of_the_lowest_paths_keeps_enough)
     check(r, s, 100, "crowded host");
     reanalysis_free(r);
     scenario_free(s);
+}
+
+/* Fleet: n_hosts hosts of both OSes, tenants of both trusts, workloads placed at random. */
+static Scenario *fleet(unsigned long long seed, unsigned n_hosts, unsigned n_workloads)
+{
+    Scenario *s = generate(seed); /* random assumptions, and a few workloads of its own */
+    char id[32];
+    for (unsigned t = 0; t < 12; t++) {
+        snprintf(id, sizeof id, "ft%u", t);
+        scenario_add_tenant(s, id, t % 3 ? TRUST_TRUSTED : TRUST_UNTRUSTED);
+    }
+    for (unsigned h = 0; h < n_hosts; h++) {
+        snprintf(id, sizeof id, "fh%u", h);
+        Host *hs = scenario_add_host(s, id, h % 2 ? OS_LINUX : OS_WINDOWS);
+        hs->ssh = h % 3 == 0;
+        if (h % 4 == 0) host_add_user(hs, "ops", false);
+    }
+    for (unsigned w = 0; w < n_workloads; w++) {
+        char tid[16], hid[16];
+        snprintf(id, sizeof id, "fw%u", w);
+        snprintf(tid, sizeof tid, "ft%u", rnd(12));
+        snprintf(hid, sizeof hid, "fh%u", rnd(n_hosts));
+        Workload *wl = scenario_add_workload(s, id, tid, hid);
+        wl->isolation = (Isolation)rnd(4);
+        wl->account = rnd(2) ? ACCOUNT_ADMIN : ACCOUNT_USER;
+        wl->privileged = rnd(5) == 0;
+        if (rnd(2))
+            workload_add_mount(
+                wl, scenario_host(s, hid)->os == OS_LINUX ? "/home/ops/.ssh" : "C:\\data", "/mnt",
+                rnd(2));
+    }
+    char *err = NULL;
+    cr_assert(scenario_validate(s, &err), "%s", err);
+    return s;
+}
+
+Test(reanalysis, a_fleet_analysed_on_several_threads_reads_like_the_engine)
+{
+    unsigned long long seed = base_seed();
+    for (unsigned i = 0; i < 6; i++) {
+        Scenario *s = fleet(seed + 5000 + i, 24, 300);
+        size_t max = i % 2 ? 40 : 0;
+        Reanalysis *r = reanalysis_new(s, cat, max);
+        reanalysis_set_threads(r, 2 + i % 3, 8);
+        reanalysis_update_all(r);
+        cr_expect_geq(reanalysis_last_runs(r), s->n_hosts);
+        char what[96];
+        snprintf(what, sizeof what, "fleet %llu", seed + 5000 + i);
+        check(r, s, max, what);
+        /* an assumption: every host again (each keeps its sub-scenario) */
+        for (int a = 0; a < 2; a++) {
+            Edit *e = edit_change(s, EDIT_SETTINGS, NULL);
+            e->after->assume[ASSUME_HYPERVISOR_EXPLOIT] =
+                !e->after->assume[ASSUME_HYPERVISOR_EXPLOIT];
+            char *err = NULL;
+            cr_assert(edit_apply(s, e, &err), "%s", err);
+            reanalysis_update(r, e);
+            cr_expect_geq(reanalysis_last_runs(r), s->n_hosts, "%s", what);
+            check(r, s, max, what);
+            edit_free(e);
+        }
+        /* a tenant's trust: the hosts of its workloads */
+        Edit *e = edit_change(s, EDIT_TENANT, "ft1");
+        edit_tenant(e->after)->trust = TRUST_UNTRUSTED;
+        char *err = NULL;
+        cr_assert(edit_apply(s, e, &err), "%s", err);
+        reanalysis_update(r, e);
+        check(r, s, max, what);
+        edit_free(e);
+        /* then random edits */
+        for (int step = 0; step < 6; step++) {
+            e = random_edit(s);
+            if (!e) continue;
+            if (!edit_apply(s, e, &err)) {
+                free(err);
+                edit_free(e);
+                continue;
+            }
+            reanalysis_update(r, e);
+            check(r, s, max, what);
+            edit_free(e);
+        }
+        reanalysis_free(r);
+        scenario_free(s);
+    }
 }
