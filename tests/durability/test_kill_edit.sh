@@ -11,7 +11,7 @@
 . "$src/tests/durability/kill.sh"
 helper=$(realpath "${4:-/nonexistent}" 2> /dev/null)
 [ -x "$helper" ] || {
-    echo "FAIL: no edit helper at '$helper'"
+    echo "FAIL: no edit helper at '${4:-}'"
     exit 1
 }
 [ -x "$py" ] || skip "no $py"

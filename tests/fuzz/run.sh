@@ -26,9 +26,10 @@ build=${BREAKOUT_FUZZ_BUILD:-$src/build-fuzz}
 command -v clang > /dev/null || { echo "run.sh: clang is not installed" >&2; exit 2; }
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
+    mkdir -p "$build"
     CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DBREAKOUT_FUZZ=ON -DBREAKOUT_SANITIZE=ON -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" \
-        > "$build.configure.log" 2>&1 || { cat "$build.configure.log" >&2; exit 1; }
+        > "$build/configure.log" 2>&1 || { cat "$build/configure.log" >&2; exit 1; }
 fi
 # one build at a time: two fuzzers are often started together
 flock "$build/.build.lock" cmake --build "$build" --target "fuzz_$target" -j2 \
@@ -65,6 +66,7 @@ esac
 log=$build/logs/$target.log
 echo "fuzzing $target for $seconds s ($(ls "$seeds" | wc -l) seeds); log: $log"
 status=0
+started=$(date +%s)
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
@@ -72,14 +74,16 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
     -artifact_prefix="$build/artifacts/$target/" "$@" \
     "$build/corpus/$target" "$seeds" > "$log" 2>&1 || status=$?
 
+elapsed=$(($(date +%s) - started))
 last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 cov=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' <<< "$last")
 ft=$(sed -n 's/.* ft: \([0-9]*\) .*/\1/p' <<< "$last")
 verdict=ok
 [ "$status" -eq 0 ] || verdict="FAILED (status $status; see $log and $build/artifacts/$target/)"
-printf '%s\t%s\t%s s\t%s execs\tcov %s\tft %s\tcorpus %s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    "$target" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$build/corpus/$target" | wc -l)" \
-    "$verdict" | tee -a "$build/results.tsv"
+corp=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' <<< "$last")
+printf '%s\t%s\t%s of %s s\t%s execs\tcov %s\tft %s\tcorp %s\t%s\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$target" "$elapsed" "$seconds" "${execs:-?}" "${cov:-?}" \
+    "${ft:-?}" "${corp:-?}" "$verdict" | tee -a "$build/results.tsv"
 echo "last line: $last"
 exit "$status"
