@@ -62,6 +62,13 @@ char *utf8_sanitize(const char *str)
     while (*s) {
         size_t k = utf8_valid_prefix(s);
         unsigned cp = k ? utf8_decode(s, k) : 0;
+        /* bidirectional controls reorder what follows them on a terminal: shown as \uXXXX */
+        if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061c) {
+            o += snprintf(o, 7, "\\u%04x", cp);
+            s += k;
+            continue;
+        }
         if (k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
             size_t bytes = k ? k : 1;
             for (size_t i = 0; i < bytes; i++)

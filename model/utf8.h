@@ -14,7 +14,8 @@ bool utf8_valid(const char *s, size_t n);
 unsigned utf8_decode(const char *s, size_t len);
 
 /* Returns an owned copy of s that is safe to print on a terminal: control characters
- * (C0, DEL, C1) become "\xNN" (newline and tab included), invalid UTF-8 bytes "\xNN". */
+ * (C0, DEL, C1) become "\xNN" (newline and tab included), invalid UTF-8 bytes "\xNN", and
+ * bidirectional controls (U+200E/F, U+202A-E, U+2066-9, U+061C) "\uXXXX". */
 char *utf8_sanitize(const char *s);
 
 #endif

@@ -22,7 +22,7 @@ storm() {
         ((i % 10 == 0)) && tm resize-window -x 1 -y 1
     done
     tm resize-window -x 100 -y 30
-    sleep 0.5
+    sleep 1
 }
 
 alive() {
@@ -32,6 +32,10 @@ alive() {
 
 # starting at 1x1: nothing to draw, no crash; at 100x30 the scenario appears
 start_sized 1 1
+for ((i = 0; i < 100; i++)); do # under load the explorer may take a moment to start
+    [ -n "$(explorer_pid)" ] && break
+    sleep 0.1
+done
 sleep 0.5
 alive "a start in a 1x1 terminal"
 tm resize-window -x 100 -y 30
