@@ -163,10 +163,10 @@ typedef struct {
     const Reanalysis *r;
     Part *gone; /* parts to free (part_done) */
     size_t n_gone;
-    Part *parts;        /* the update's parts, by host */
-    const size_t *todo; /* the hosts whose part to build */
-    size_t n_todo;
-    atomic_size_t next; /* the next job to take: gone first, then todo */
+    Part *parts;           /* the update's parts, by host */
+    const size_t *pending; /* the hosts whose part to build */
+    size_t n_pending;
+    atomic_size_t next; /* the next job to take: gone first, then pending */
     const Groups *g;
     const StrMap *tenants;
 } Jobs;
@@ -174,12 +174,12 @@ typedef struct {
 static void *run_jobs(void *arg)
 {
     Jobs *j = arg;
-    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n_gone + j->n_todo;) {
+    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n_gone + j->n_pending;) {
         if (i < j->n_gone) {
             part_done(&j->gone[i]);
             continue;
         }
-        size_t h = j->todo[i - j->n_gone];
+        size_t h = j->pending[i - j->n_gone];
         part_build(j->r, &j->parts[h], h, j->g, j->tenants);
     }
     return NULL;
@@ -192,8 +192,8 @@ static void run_all(Reanalysis *r, Jobs *j)
     atomic_init(&j->next, 0);
     pthread_t tid[MAX_THREADS];
     size_t started = 0;
-    if (j->n_todo >= r->min_parts)
-        for (size_t t = 1; t < r->threads && t < j->n_todo; t++) {
+    if (j->n_pending >= r->min_parts)
+        for (size_t t = 1; t < r->threads && t < j->n_pending; t++) {
             if (pthread_create(&tid[started], NULL, run_jobs, j) != 0)
                 break; /* no thread: this one does the rest */
             started++;
@@ -201,7 +201,7 @@ static void run_all(Reanalysis *r, Jobs *j)
     run_jobs(j);
     for (size_t t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
-    r->last_runs += j->n_todo; /* counted here, after the join: no job touches r */
+    r->last_runs += j->n_pending; /* counted here, after the join: no job touches r */
 }
 
 /* Can the old part p stand for host h as it is now? Its workloads must be the host's, in
@@ -460,19 +460,19 @@ static void update(Reanalysis *r, const bool *dirty, const Groups *g, bool assum
     free(r->parts);
     r->parts = parts;
     r->n_parts = s->n_hosts;
-    size_t *todo = xcalloc(s->n_hosts + 1, sizeof *todo), n_todo = 0;
+    size_t *pending = xcalloc(s->n_hosts + 1, sizeof *pending), n_pending = 0;
     for (size_t h = 0; h < s->n_hosts; h++)
-        if (!parts[h].an) todo[n_todo++] = h;
+        if (!parts[h].an) pending[n_pending++] = h;
     Jobs j = {.r = r,
               .gone = gone,
               .n_gone = n_gone,
               .parts = parts,
-              .todo = todo,
-              .n_todo = n_todo,
+              .pending = pending,
+              .n_pending = n_pending,
               .g = g,
               .tenants = &tenants};
     run_all(r, &j);
-    free(todo);
+    free(pending);
     free(gone);
     merge(r, g, &tenants);
     strmap_done(&tenants);
