@@ -67,36 +67,6 @@ static void str_take(Str *b, char *s)
     free(s);
 }
 
-static bool is_plain_key(const char *k)
-{
-    if (!*k) return false;
-    for (; *k; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
-              *k == '_'))
-            return false;
-    return true;
-}
-
-/* Returns the owned text of a path: spec.containers[0].securityContext, x["odd/key"]. */
-static char *path_text(const JsonPathStep *path, size_t n)
-{
-    Str b = {0};
-    str_add(&b, "");
-    for (size_t i = 0; i < n; i++) {
-        if (!path[i].key) {
-            str_take(&b, xasprintf("[%zu]", path[i].index));
-        } else if (is_plain_key(path[i].key)) {
-            if (i > 0) str_add(&b, ".");
-            str_add(&b, path[i].key);
-        } else {
-            str_add(&b, "[");
-            str_take(&b, json_strict_quote(path[i].key, strlen(path[i].key)));
-            str_add(&b, "]");
-        }
-    }
-    return b.p;
-}
-
 bool import_fail(ImportCtx *c, bool at_key, const char *fmt, ...)
 {
     if (c->err) return false;
@@ -105,7 +75,7 @@ bool import_fail(ImportCtx *c, bool at_key, const char *fmt, ...)
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     size_t n = c->depth < IMPORT_MAX_PATH ? c->depth : IMPORT_MAX_PATH;
-    char *where = path_text(c->path, n);
+    char *where = json_path_text(c->path, n);
     const char *sep = *where ? ": " : "";
     size_t line, col;
     bool found = c->yaml

@@ -826,3 +826,35 @@ bool json_strict_locate(const char *text, size_t len, const JsonPathStep *path, 
     json_strict_position(text, len, at_key && n > 0 && path[n - 1].key ? key_at : i, line, col);
     return true;
 }
+
+static bool is_plain_key(const char *k)
+{
+    if (!*k) return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+              *k == '_'))
+            return false;
+    return true;
+}
+
+char *json_path_text(const JsonPathStep *path, size_t n)
+{
+    char *out = xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        char *part;
+        if (!path[i].key)
+            part = xasprintf("[%zu]", path[i].index);
+        else if (is_plain_key(path[i].key))
+            part = xasprintf("%s%s", i > 0 ? "." : "", path[i].key);
+        else {
+            char *q = json_strict_quote(path[i].key, strlen(path[i].key));
+            part = xasprintf("[%s]", q);
+            free(q);
+        }
+        char *next = xasprintf("%s%s", out, part);
+        free(out);
+        free(part);
+        out = next;
+    }
+    return out;
+}

@@ -64,4 +64,8 @@ void json_strict_position(const char *text, size_t len, size_t offset, size_t *l
  * UTF-8 as \xNN, and more than 60 characters are cut, ending "...". */
 char *json_strict_quote(const char *s, size_t n);
 
+/* Returns the owned text of a path as messages show it: workloads[2].mounts[0].host_path,
+ * with keys that are not plain words quoted, x["odd key"]. */
+char *json_path_text(const JsonPathStep *path, size_t n);
+
 #endif

@@ -184,36 +184,6 @@ static void str_take(Str *b, char *s)
     free(s);
 }
 
-static bool is_plain_key(const char *k)
-{
-    if (!*k) return false;
-    for (; *k; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
-              *k == '_'))
-            return false;
-    return true;
-}
-
-/* Returns the owned text of a path: workloads[2].mounts[0].host_path, x["odd key"]. */
-static char *path_text(const JsonPathStep *path, size_t n)
-{
-    Str b = {0};
-    str_add(&b, "");
-    for (size_t i = 0; i < n; i++) {
-        if (!path[i].key) {
-            str_take(&b, xasprintf("[%zu]", path[i].index));
-        } else if (is_plain_key(path[i].key)) {
-            if (i > 0) str_add(&b, ".");
-            str_add(&b, path[i].key);
-        } else {
-            str_add(&b, "[");
-            str_take(&b, json_strict_quote(path[i].key, strlen(path[i].key)));
-            str_add(&b, "]");
-        }
-    }
-    return b.p;
-}
-
 /* Records the first error, at the value the path names (at_key: at its key), as
  * "FILE:LINE:COL: PATH: message". Returns false. */
 __attribute__((format(printf, 3, 4))) static bool bad(Reader *r, bool at_key, const char *fmt, ...)
@@ -224,7 +194,7 @@ __attribute__((format(printf, 3, 4))) static bool bad(Reader *r, bool at_key, co
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     size_t n = r->depth < MAX_PATH ? r->depth : MAX_PATH;
-    char *where = path_text(r->path, n);
+    char *where = json_path_text(r->path, n);
     const char *sep = *where ? ": " : "";
     size_t line, col;
     if (json_strict_locate(r->text, r->len, r->path, n, at_key, &line, &col))
