@@ -119,7 +119,7 @@ static void check_plan(const Scenario *s, const char *label)
     analysis_free(a);
 }
 
-Test(fixplan, bundled_scenarios_get_the_minimum_plan, .timeout = 300)
+Test(fixplan, bundled_scenarios_get_the_minimum_plan)
 {
     DIR *d = opendir("scenarios");
     cr_assert_not_null(d);
@@ -141,7 +141,7 @@ Test(fixplan, bundled_scenarios_get_the_minimum_plan, .timeout = 300)
     cr_assert_geq(count, 15);
 }
 
-Test(fixplan, random_scenarios_get_the_minimum_plan, .timeout = 600)
+Test(fixplan, random_scenarios_get_the_minimum_plan)
 {
     unsigned long long seed0 = base_seed();
     size_t checked = 0;
@@ -197,7 +197,7 @@ Test(fixplan, hyperv_alone_does_not_fix_a_writable_ssh_mount_on_windows)
     scenario_free(s);
 }
 
-Test(fixplan, large_scenarios_are_planned_host_by_host_and_the_plan_works, .timeout = 120)
+Test(fixplan, large_scenarios_are_planned_host_by_host_and_the_plan_works)
 {
     Scenario *s = scenario_new("fleet");
     rng_state = 7;
