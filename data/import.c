@@ -568,10 +568,10 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
         root = json_parse_strict_max(text, len, file, c.opt->max_values, &json_err);
         if (root) {
             if (looks_like_scenario(root)) {
-                cJSON_Delete(root);
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;
-                Scenario *sc = one_line(scenario_parse(text, len, file, err), err);
+                Scenario *sc = one_line(scenario_from_json(root, text, len, file, NULL, err), err);
+                cJSON_Delete(root);
                 if (sc) import_progress(&c, c.total);
                 return sc;
             }

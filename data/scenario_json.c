@@ -776,11 +776,18 @@ Scenario *scenario_parse_with_decisions(const char *text, size_t len, const char
 {
     cJSON *root = json_parse_strict(text, len, file, err);
     if (!root) return NULL;
+    Scenario *s = scenario_from_json(root, text, len, file, decisions, err);
+    cJSON_Delete(root);
+    return s;
+}
+
+Scenario *scenario_from_json(const cJSON *root, const char *text, size_t len, const char *file,
+                             DecisionList *decisions, char **err)
+{
     DecisionList read = {0};
     Reader r = {.text = text, .len = len, .file = file, .decisions = &read};
     Scenario *s = scenario_new("");
     bool ok = read_scenario(&r, root, s);
-    cJSON_Delete(root);
     char *verr = NULL;
     if (ok && !scenario_validate(s, &verr)) {
         r.err = locate_message(&r, verr);

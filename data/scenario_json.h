@@ -11,6 +11,7 @@
 #include "scenario.h"
 
 struct DecisionList; /* model/decision.h */
+struct cJSON;
 
 #define SCENARIO_MAX_FILE_BYTES ((size_t)256 * 1024 * 1024) /* scenario_load_file's limit */
 
@@ -28,6 +29,11 @@ struct DecisionList; /* model/decision.h */
  * LINE:COL is where the value starts (for an unknown key, the key; for a missing key, the
  * object). */
 Scenario *scenario_parse(const char *text, size_t len, const char *file, char **err);
+
+/* As scenario_parse_with_decisions, from root: the tree json_parse_strict made of text (which
+ * locates errors). Borrows root. */
+Scenario *scenario_from_json(const struct cJSON *root, const char *text, size_t len,
+                             const char *file, struct DecisionList *decisions, char **err);
 
 /* As scenario_parse, and appends the decisions section of a format 3 file to decisions, in the
  * file's order (oldest first), each checked with decision_validate (a bad one is an error:

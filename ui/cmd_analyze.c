@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis_json.h"
@@ -17,8 +18,32 @@
 #include "report_text.h"
 #include "xalloc.h"
 
+/* BREAKOUT_TIMING=1: each phase's wall time on stderr, for the benchmarks */
+typedef struct {
+    bool on;
+    double last;
+} Phases;
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void phase(Phases *p, const char *name)
+{
+    if (!p->on) return;
+    double t = now_ms();
+    if (name) fprintf(stderr, "breakout: %-9s %8.1f ms\n", name, t - p->last);
+    p->last = t;
+}
+
 int cmd_analyze(CliOptions *o)
 {
+    const char *timing = getenv("BREAKOUT_TIMING");
+    Phases ph = {.on = timing && strcmp(timing, "1") == 0};
+    phase(&ph, NULL);
     if (o->n_args != 1) return cli_usage_error("analyze needs one FILE or NAME");
     static const char *const formats[] = {"text", "json", "md", "html", "dot", "sarif"};
     const char *format = o->format ? o->format : "text";
@@ -35,11 +60,15 @@ int cmd_analyze(CliOptions *o)
         catalog_free(cat);
         return EXIT_BAD;
     }
+    phase(&ph, "load");
     /* the fix plan needs every path; without it, keep only those shown */
     EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0};
     Analysis *a = engine_analyze(s, cat, &eo);
+    phase(&ph, "engine");
     Findings *findings = findings_compute(a);
+    phase(&ph, "findings");
     FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
+    phase(&ph, "fix plan");
     DecisionBook *book = NULL;
     if (!record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan, &book)) {
         fixplan_free(plan);
@@ -71,6 +100,7 @@ int cmd_analyze(CliOptions *o)
     default: report_write_sarif(&r, out, uri); break;
     }
     if (to_stdout) {
+        phase(&ph, "format");
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("could not write the output");
             status = EXIT_BAD;
@@ -84,6 +114,7 @@ int cmd_analyze(CliOptions *o)
         }
         free(buf);
     }
+    phase(&ph, "write");
     /* with decisions, accepted risks pass until their review date, and it says so */
     if (status == EXIT_DONE && o->check)
         status = book ? record_check(book, a) : a->paths_total > 0 ? EXIT_FOUND : EXIT_DONE;
@@ -93,5 +124,6 @@ int cmd_analyze(CliOptions *o)
     analysis_free(a);
     scenario_free(s);
     catalog_free(cat);
+    phase(&ph, "free");
     return status;
 }
