@@ -417,8 +417,7 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
         size_t first = x->a->mount_first[owner], clause = x->clause_first[t] + k;
         bool writable_need = c->mount.need == MOUNT_WRITABLE;
         bool any_match = false, any_rw = false, writer = can_write(wl, hs->os, level);
-        if (c->mount.key_files && !hs->ssh)
-            failure(&f, RANK_SSH, "host %s has no SSH server", hs->id);
+        if (c->mount.key_files && !hs->ssh) failure(&f, RANK_SSH, "the host has no SSH server");
         for (size_t m = 0; m < wl->n_mounts; m++) {
             const char *mp = x->mount_paths[owner][m];
             /* judge_mounts matched every mount already: against the key files (RISK_KEY when
@@ -627,12 +626,18 @@ static int edge_order(const void *pa, const void *pb, void *rank)
 
 /* ---- the search -------------------------------------------------------------------------- */
 
+/* What a search knows of a state, in one place (a search touches states scattered over the
+ * scenario: one cache line each instead of five). */
 typedef struct {
-    int *effort;
-    int *steps;
-    uint32_t *parent; /* edge index, UINT32_MAX for the start */
-    uint32_t *stamp;  /* search generation in which the state was reached */
-    bool *done;
+    int32_t effort;
+    int32_t steps;
+    uint32_t parent; /* edge index, UINT32_MAX for the start */
+    uint32_t stamp;  /* search generation in which the state was reached */
+    bool done;
+} StateInfo;
+
+typedef struct {
+    StateInfo *st; /* per state */
     uint32_t gen;
     uint32_t *heap; /* states */
     size_t heap_n, heap_cap;
@@ -643,8 +648,8 @@ typedef struct {
 
 static bool key_less(const Search *sr, uint32_t a, uint32_t b)
 {
-    if (sr->effort[a] != sr->effort[b]) return sr->effort[a] < sr->effort[b];
-    if (sr->steps[a] != sr->steps[b]) return sr->steps[a] < sr->steps[b];
+    if (sr->st[a].effort != sr->st[b].effort) return sr->st[a].effort < sr->st[b].effort;
+    if (sr->st[a].steps != sr->st[b].steps) return sr->st[a].steps < sr->st[b].steps;
     return a < b;
 }
 
@@ -695,9 +700,9 @@ static int seq_compare(const Analysis *a, const Search *sr, uint32_t ex, uint32_
 {
     uint32_t xs[64], ys[64];
     size_t nx = 0, ny = 0;
-    for (uint32_t e = ex; e != UINT32_MAX && nx < 64; e = sr->parent[a->edges[e].from])
+    for (uint32_t e = ex; e != UINT32_MAX && nx < 64; e = sr->st[a->edges[e].from].parent)
         xs[nx++] = e;
-    for (uint32_t e = ey; e != UINT32_MAX && ny < 64; e = sr->parent[a->edges[e].from])
+    for (uint32_t e = ey; e != UINT32_MAX && ny < 64; e = sr->st[a->edges[e].from].parent)
         ys[ny++] = e;
     while (nx && ny) {
         const Edge *p = &a->edges[xs[--nx]], *q = &a->edges[ys[--ny]];
@@ -727,40 +732,40 @@ static void search_run(const Analysis *a, Search *sr, uint32_t start, long local
     sr->gen++;
     sr->n_visited = 0;
     sr->heap_n = 0;
-    sr->stamp[start] = sr->gen;
-    sr->effort[start] = 0;
-    sr->steps[start] = 0;
-    sr->parent[start] = UINT32_MAX;
-    sr->done[start] = false;
+    sr->st[start].stamp = sr->gen;
+    sr->st[start].effort = 0;
+    sr->st[start].steps = 0;
+    sr->st[start].parent = UINT32_MAX;
+    sr->st[start].done = false;
     search_visit(sr, start);
     heap_push(sr, start);
     while (sr->heap_n) {
         uint32_t u = heap_pop(sr);
-        if (sr->done[u]) continue;
-        sr->done[u] = true;
+        if (sr->st[u].done) continue;
+        sr->st[u].done = true;
         for (size_t i = sr->first_edge[u]; i < sr->first_edge[u + 1]; i++) {
             const Edge *e = &a->edges[i];
             uint32_t v = e->to;
-            int eff = sr->effort[u] + e->effort, st = sr->steps[u] + 1;
-            if (sr->stamp[v] != sr->gen) {
-                sr->stamp[v] = sr->gen;
-                sr->done[v] = false;
-                sr->effort[v] = eff;
-                sr->steps[v] = st;
-                sr->parent[v] = (uint32_t)i;
+            int eff = sr->st[u].effort + e->effort, st = sr->st[u].steps + 1;
+            if (sr->st[v].stamp != sr->gen) {
+                sr->st[v].stamp = sr->gen;
+                sr->st[v].done = false;
+                sr->st[v].effort = eff;
+                sr->st[v].steps = st;
+                sr->st[v].parent = (uint32_t)i;
                 search_visit(sr, v);
                 if (local < 0 || is_local(a, v, (size_t)local)) heap_push(sr, v);
                 continue;
             }
-            if (sr->done[v]) continue;
-            if (eff < sr->effort[v] || (eff == sr->effort[v] && st < sr->steps[v])) {
-                sr->effort[v] = eff;
-                sr->steps[v] = st;
-                sr->parent[v] = (uint32_t)i;
+            if (sr->st[v].done) continue;
+            if (eff < sr->st[v].effort || (eff == sr->st[v].effort && st < sr->st[v].steps)) {
+                sr->st[v].effort = eff;
+                sr->st[v].steps = st;
+                sr->st[v].parent = (uint32_t)i;
                 if (local < 0 || is_local(a, v, (size_t)local)) heap_push(sr, v);
-            } else if (eff == sr->effort[v] && st == sr->steps[v] &&
-                       seq_compare(a, sr, (uint32_t)i, sr->parent[v]) < 0) {
-                sr->parent[v] = (uint32_t)i;
+            } else if (eff == sr->st[v].effort && st == sr->st[v].steps &&
+                       seq_compare(a, sr, (uint32_t)i, sr->st[v].parent) < 0) {
+                sr->st[v].parent = (uint32_t)i;
             }
         }
     }
@@ -842,88 +847,109 @@ static int path_qsort(const void *x, const void *y, void *a)
 /* Is the path to state x better than the path to state y (both reached)? */
 static bool reach_better(const Analysis *a, const Search *sr, uint32_t x, uint32_t y)
 {
-    if (sr->effort[x] != sr->effort[y]) return sr->effort[x] < sr->effort[y];
-    if (sr->steps[x] != sr->steps[y]) return sr->steps[x] < sr->steps[y];
-    if (sr->parent[x] == UINT32_MAX || sr->parent[y] == UINT32_MAX)
-        return sr->parent[x] == UINT32_MAX;
-    int c = seq_compare(a, sr, sr->parent[x], sr->parent[y]);
+    if (sr->st[x].effort != sr->st[y].effort) return sr->st[x].effort < sr->st[y].effort;
+    if (sr->st[x].steps != sr->st[y].steps) return sr->st[x].steps < sr->st[y].steps;
+    if (sr->st[x].parent == UINT32_MAX || sr->st[y].parent == UINT32_MAX)
+        return sr->st[x].parent == UINT32_MAX;
+    int c = seq_compare(a, sr, sr->st[x].parent, sr->st[y].parent);
     return c < 0 || (c == 0 && x < y);
 }
 
+/* Tenant exposure, gathered as (from, to, host) triples of id ranks packed into one integer
+ * (from's rank, then to's, then the host's, so that integer order is id order), sorted and
+ * de-duplicated at the end: linear in what the walk reaches. A host rank of n_hosts marks a
+ * pair reached through no host. */
 typedef struct {
-    size_t *hosts;
+    uint64_t *keys;
     size_t n, cap;
-} HostSet;
+    unsigned host_bits, tenant_bits;
+    const size_t *host_rank, *tenant_rank;
+} Triples;
 
-static void hostset_add(HostSet *hs, size_t h)
+static unsigned bits_for(size_t n)
 {
-    if (hs->n && hs->hosts[hs->n - 1] == h) return; /* the usual case: the same host again */
-    for (size_t i = 0; i < hs->n; i++)
-        if (hs->hosts[i] == h) return;
-    xgrow((void **)&hs->hosts, &hs->cap, hs->n + 1, sizeof *hs->hosts);
-    hs->hosts[hs->n++] = h;
+    unsigned b = 1;
+    while (b < 64 && ((uint64_t)1 << b) <= n)
+        b++;
+    return b;
 }
 
-typedef struct {
-    uint64_t *keys; /* from * n_tenants + to, plus one; 0 is empty */
-    size_t *index;
-    size_t cap, n;
-    Exposure *items;
-    HostSet *hosts;
-    size_t items_cap;
-} ExposureMap;
-
-static size_t exposure_slot(ExposureMap *m, size_t n_tenants, size_t from, size_t to)
+static void triple_add(Triples *t, size_t from, size_t to, size_t host_rank)
 {
-    uint64_t key = (uint64_t)from * n_tenants + to + 1;
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        uint64_t *keys = xcalloc(cap, sizeof *keys);
-        size_t *index = xcalloc(cap, sizeof *index);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i]) continue;
-            size_t j = (size_t)(m->keys[i] * 11400714819323198485ull) & (cap - 1);
-            while (keys[j])
-                j = (j + 1) & (cap - 1);
-            keys[j] = m->keys[i];
-            index[j] = m->index[i];
+    uint64_t key =
+        (((uint64_t)t->tenant_rank[from] << t->tenant_bits | t->tenant_rank[to]) << t->host_bits) |
+        host_rank;
+    if (t->n && t->keys[t->n - 1] == key) return; /* the usual case: the same host again */
+    xgrow((void **)&t->keys, &t->cap, t->n + 1, sizeof *t->keys);
+    t->keys[t->n++] = key;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts n keys of `bits` significant bits: LSD radix, 11 bits a pass. */
+static void radix_sort(uint64_t *keys, size_t n, unsigned bits)
+{
+    if (n < 4096) {
+        xqsort(keys, n, sizeof *keys, u64_cmp);
+        return;
+    }
+    uint64_t *tmp = xmalloc(n * sizeof *tmp), *src = keys, *dst = tmp;
+    size_t *count = xmalloc(2049 * sizeof *count);
+    for (unsigned shift = 0; shift < bits; shift += 11) {
+        memset(count, 0, 2049 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((src[i] >> shift) & 2047) + 1]++;
+        for (size_t d = 0; d < 2048; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        uint64_t *sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != keys) memcpy(keys, src, n * sizeof *keys);
+    free(tmp);
+    free(count);
+}
+
+/* Turns the triples into a->exposure, sorted by (from id, to id), each with its hosts sorted
+ * by id; the hosts of all pairs share one block (a->exposure_hosts). */
+static void exposure_build(Analysis *a, Triples *t, const size_t *host_order,
+                           const size_t *tenant_order)
+{
+    radix_sort(t->keys, t->n, 2 * t->tenant_bits + t->host_bits);
+    uint64_t host_mask = ((uint64_t)1 << t->host_bits) - 1;
+    uint64_t tenant_mask = ((uint64_t)1 << t->tenant_bits) - 1;
+    size_t n_pairs = 0, n_hosts = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (i > 0 && t->keys[i] == t->keys[i - 1]) continue;
+        if (i == 0 || t->keys[i] >> t->host_bits != t->keys[i - 1] >> t->host_bits) n_pairs++;
+        n_hosts += (t->keys[i] & host_mask) < a->scenario->n_hosts;
+    }
+    a->exposure = xcalloc(n_pairs + 1, sizeof *a->exposure);
+    a->exposure_hosts = xmalloc((n_hosts + 1) * sizeof *a->exposure_hosts);
+    size_t nh = 0;
+    Exposure *e = NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        uint64_t k = t->keys[i];
+        if (i > 0 && k == t->keys[i - 1]) continue;
+        if (i == 0 || k >> t->host_bits != t->keys[i - 1] >> t->host_bits) {
+            e = &a->exposure[a->n_exposure++];
+            uint64_t pair = k >> t->host_bits;
+            e->from = tenant_order[pair >> t->tenant_bits];
+            e->to = tenant_order[pair & tenant_mask];
+            e->hosts = a->exposure_hosts + nh;
         }
-        free(m->keys);
-        free(m->index);
-        m->keys = keys;
-        m->index = index;
-        m->cap = cap;
+        size_t hr = (size_t)(k & host_mask);
+        if (hr < a->scenario->n_hosts) {
+            a->exposure_hosts[nh++] = host_order[hr];
+            e->n_hosts++;
+        }
     }
-    size_t j = (size_t)(key * 11400714819323198485ull) & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->keys[j] == key) return m->index[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    m->keys[j] = key;
-    m->index[j] = m->n;
-    xgrow((void **)&m->items, &m->items_cap, m->n + 1, sizeof *m->items);
-    m->hosts = xrealloc(m->hosts, m->items_cap * sizeof *m->hosts);
-    m->items[m->n] = (Exposure){.from = from, .to = to};
-    memset(&m->hosts[m->n], 0, sizeof *m->hosts);
-    return m->n++;
-}
-
-/* Orders host indices by their ids' ranks (rank: per host, its id's position in sorted order;
- * ids are unique, so this is the order of the ids). */
-static int host_rank_cmp(const void *x, const void *y, void *rank)
-{
-    size_t p = ((const size_t *)rank)[*(const size_t *)x],
-           q = ((const size_t *)rank)[*(const size_t *)y];
-    return p < q ? -1 : p > q;
-}
-
-/* Orders exposure by (from id, to id) through the tenants' ranks. */
-static int exposure_cmp(const void *x, const void *y, void *rank)
-{
-    const Exposure *p = x, *q = y;
-    const size_t *r = rank;
-    if (r[p->from] != r[q->from]) return r[p->from] < r[q->from] ? -1 : 1;
-    return r[p->to] < r[q->to] ? -1 : r[p->to] > r[q->to];
 }
 
 static int host_id_order(const void *x, const void *y, void *scenario)
@@ -938,17 +964,19 @@ static int tenant_id_order(const void *x, const void *y, void *scenario)
     return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
 }
 
-/* rank[i] = the position of item i's id among n items in the order of cmp. Owned. */
-static size_t *id_ranks(const Scenario *s, size_t n, int (*cmp)(const void *, const void *, void *))
+/* *order: item indices in the order of cmp over their ids; *rank: the inverse (item i's
+ * position). Both owned. */
+static void id_order_rank(const Scenario *s, size_t n,
+                          int (*cmp)(const void *, const void *, void *), size_t **order,
+                          size_t **rank)
 {
-    size_t *order = xcalloc(n + 1, sizeof *order), *rank = xcalloc(n + 1, sizeof *rank);
+    *order = xcalloc(n + 1, sizeof **order);
+    *rank = xcalloc(n + 1, sizeof **rank);
     for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    xqsort_r(order, n, sizeof *order, cmp, (void *)s);
+        (*order)[i] = i;
+    xqsort_r(*order, n, sizeof **order, cmp, (void *)s);
     for (size_t i = 0; i < n; i++)
-        rank[order[i]] = i;
-    free(order);
-    return rank;
+        (*rank)[(*order)[i]] = i;
 }
 
 /* ---- portals ----------------------------------------------------------------------------
@@ -1020,7 +1048,7 @@ static const Portal *portal_get(Ctx *x, Portals *ps, Search *sp, uint32_t v, boo
     memcpy(p->states, sp->visited, p->n * sizeof *p->states);
     xqsort(p->states, p->n, sizeof *p->states, u32_cmp);
     for (size_t i = 0; i < p->n; i++)
-        p->parents[i] = sp->parent[p->states[i]];
+        p->parents[i] = sp->st[p->states[i]].parent;
 
     /* best state per host and per tenant, in the order first reached */
     uint32_t *best = xmalloc((s->n_hosts + s->n_tenants + 1) * sizeof *best);
@@ -1049,11 +1077,11 @@ static const Portal *portal_get(Ctx *x, Portals *ps, Search *sp, uint32_t v, boo
             .kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT,
             .idx = (uint32_t)(slot < s->n_hosts ? slot : slot - s->n_hosts),
             .state = st,
-            .effort = sp->effort[st],
-            .steps = sp->steps[st],
+            .effort = sp->st[st].effort,
+            .steps = sp->st[st].steps,
         };
         PortalTarget *pt = &p->targets[p->n_targets - 1];
-        for (uint32_t e = sp->parent[st]; e != UINT32_MAX; e = sp->parent[a->edges[e].from]) {
+        for (uint32_t e = sp->st[st].parent; e != UINT32_MAX; e = sp->st[a->edges[e].from].parent) {
             uint32_t to = a->edges[e].to;
             if (!state_is_host(a, to) || pt->n_hosts == 4) continue;
             uint32_t h = (uint32_t)state_owner(a, to);
@@ -1100,8 +1128,8 @@ static const PortalTarget *cand_target(const Candidate *c)
 /* Writes the candidate's edges, first step first, into out (room for c->steps). */
 static void candidate_edges(const Analysis *a, const Search *sr, const Candidate *c, uint32_t *out)
 {
-    size_t n_prefix = (size_t)sr->steps[c->via], i = n_prefix;
-    for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX; e = sr->parent[a->edges[e].from])
+    size_t n_prefix = (size_t)sr->st[c->via].steps, i = n_prefix;
+    for (uint32_t e = sr->st[c->via].parent; e != UINT32_MAX; e = sr->st[a->edges[e].from].parent)
         out[--i] = e;
     size_t k = (size_t)c->steps;
     for (uint32_t e = portal_parent(cand_portal(c), cand_target(c)->state); e != UINT32_MAX;
@@ -1151,7 +1179,17 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
     Analysis *a = x->a;
     const Scenario *s = x->s;
     PathSet ps = {.a = a, .max = opt ? opt->max_paths : 1000};
-    ExposureMap em = {0};
+    bool exposure = !(opt && opt->skip_exposure);
+    Triples tr = {.host_bits = bits_for(s->n_hosts), .tenant_bits = bits_for(s->n_tenants)};
+    size_t *host_order = NULL, *host_rank = NULL, *tenant_order = NULL, *tenant_rank = NULL;
+    if (exposure) {
+        id_order_rank(s, s->n_hosts, host_id_order, &host_order, &host_rank);
+        id_order_rank(s, s->n_tenants, tenant_id_order, &tenant_order, &tenant_rank);
+        tr.host_rank = host_rank;
+        tr.tenant_rank = tenant_rank;
+        /* ids are far fewer than 2^21 in any scenario a file can hold */
+        assert(2 * tr.tenant_bits + tr.host_bits <= 64);
+    }
     Portals portals = {0};
     portals.of_state = xmalloc((a->n_states + 1) * sizeof *portals.of_state);
     for (size_t i = 0; i <= a->n_states; i++)
@@ -1186,8 +1224,8 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
                                &portals,
                                pi,
                                (uint32_t)k,
-                               sr->effort[v] + t->effort,
-                               sr->steps[v] + t->steps};
+                               sr->st[v].effort + t->effort,
+                               sr->st[v].steps + t->steps};
                 if (!has[slot]) {
                     has[slot] = true;
                     touched[nt++] = slot;
@@ -1204,14 +1242,15 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
             TargetKind kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT;
             size_t target = kind == TARGET_HOST ? slot : slot - s->n_hosts;
             if (kind == TARGET_TENANT) a->tenant_exposed[target] = true;
-            if (kind == TARGET_TENANT && !(opt && opt->skip_exposure)) {
-                size_t e_slot = exposure_slot(&em, s->n_tenants, own, target);
-                for (uint32_t e = sr->parent[c->via]; e != UINT32_MAX;
-                     e = sr->parent[a->edges[e].from])
+            if (kind == TARGET_TENANT && exposure) {
+                size_t before = tr.n;
+                for (uint32_t e = sr->st[c->via].parent; e != UINT32_MAX;
+                     e = sr->st[a->edges[e].from].parent)
                     if (state_is_host(a, a->edges[e].to))
-                        hostset_add(&em.hosts[e_slot], state_owner(a, a->edges[e].to));
+                        triple_add(&tr, own, target, host_rank[state_owner(a, a->edges[e].to)]);
                 for (uint8_t k = 0; k < cand_target(c)->n_hosts; k++)
-                    hostset_add(&em.hosts[e_slot], cand_target(c)->hosts[k]);
+                    triple_add(&tr, own, target, host_rank[cand_target(c)->hosts[k]]);
+                if (tr.n == before) triple_add(&tr, own, target, s->n_hosts); /* no host */
             }
             Path p = candidate_path(a, sr, w, kind, target, c, false);
             a->paths_total++;
@@ -1227,24 +1266,12 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
     xqsort_r(ps.items, ps.n, sizeof *ps.items, path_qsort, a);
     a->paths = ps.items;
     a->n_paths = ps.n;
-    a->exposure = em.items;
-    a->n_exposure = em.n;
-    if (em.n) {
-        /* sorted by the ids' ranks: integer comparisons instead of strcmp */
-        size_t *host_rank = id_ranks(s, s->n_hosts, host_id_order);
-        size_t *tenant_rank = id_ranks(s, s->n_tenants, tenant_id_order);
-        for (size_t i = 0; i < em.n; i++) {
-            xqsort_r(em.hosts[i].hosts, em.hosts[i].n, sizeof(size_t), host_rank_cmp, host_rank);
-            a->exposure[i].hosts = em.hosts[i].hosts;
-            a->exposure[i].n_hosts = em.hosts[i].n;
-        }
-        xqsort_r(a->exposure, a->n_exposure, sizeof *a->exposure, exposure_cmp, tenant_rank);
-        free(host_rank);
-        free(tenant_rank);
-    }
-    free(em.keys);
-    free(em.index);
-    free(em.hosts);
+    if (exposure) exposure_build(a, &tr, host_order, tenant_order);
+    free(tr.keys);
+    free(host_order);
+    free(host_rank);
+    free(tenant_order);
+    free(tenant_rank);
 }
 
 /* ---- boundaries -------------------------------------------------------------------------- */
@@ -1272,15 +1299,17 @@ static BoundaryKind breaks(const Analysis *a, const Edge *e, size_t w)
     return BOUNDARY_NONE;
 }
 
-/* Why boundary kind holds for workload w whose attacker holds the levels in `held`. */
-static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
+/* Why boundary `kind` holds for workload w whose attacker holds the levels in `held`: appends
+ * to *list (reasons owned by the list). */
+static void explain_holds(Ctx *x, size_t w, BoundaryKind bkind, const bool held[3], WhyNot **list,
+                          size_t *n_list)
 {
     const Catalog *c = x->c;
-    const Workload *wl = &x->s->workloads[b->workload];
+    const Workload *wl = &x->s->workloads[w];
     for (size_t t = 0; t < c->n; t++) {
         const Technique *tq = &c->techniques[t];
         BoundaryKind kind = tq->boundary == BOUNDARY_NONE ? BOUNDARY_ISOLATION : tq->boundary;
-        if (kind != b->kind) continue;
+        if (kind != bkind) continue;
         char *best = NULL;
         int best_failed = 1 << 30;
         bool contained = false, applies = false;
@@ -1296,16 +1325,16 @@ static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
                     !(level == (wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER)))
                     continue;
                 /* count first; format the reason only for a new best clause */
-                int failed = clause_eval(x, t, k, false, b->workload, (Level)level, NULL, NULL);
+                int failed = clause_eval(x, t, k, false, w, (Level)level, NULL, NULL);
                 if (failed == 0) {
                     contained |= cl->effect == EFFECT_VM;
                     continue; /* applies: contained, or leads nowhere new */
                 }
-                if (cl->os && !(cl->os & (1u << x->s->hosts[x->a->host_of[b->workload]].os)))
+                if (cl->os && !(cl->os & (1u << x->s->hosts[x->a->host_of[w]].os)))
                     continue; /* for another OS: not worth explaining */
                 if (failed < best_failed) {
                     free(best);
-                    clause_eval(x, t, k, false, b->workload, (Level)level, NULL, &best);
+                    clause_eval(x, t, k, false, w, (Level)level, NULL, &best);
                     best_failed = failed;
                 }
             }
@@ -1320,14 +1349,160 @@ static void explain_holds(Ctx *x, BoundaryResult *b, const bool held[3])
             reason = xstrdup(best);
         free(best);
         if (!reason) continue;
-        if (b->n_why_not && strcmp(reason, "the workload mounts nothing from the host") == 0 &&
-            strcmp(b->why_not[0].reason, reason) == 0) {
+        if (*n_list && strcmp(reason, "the workload mounts nothing from the host") == 0 &&
+            strcmp((*list)[0].reason, reason) == 0) {
             free(reason); /* said once is enough */
             continue;
         }
-        b->why_not = xrealloc(b->why_not, (b->n_why_not + 1) * sizeof *b->why_not);
-        b->why_not[b->n_why_not++] = (WhyNot){(uint32_t)t, reason};
+        *list = xrealloc(*list, (*n_list + 1) * sizeof **list);
+        (*list)[(*n_list)++] = (WhyNot){(uint32_t)t, reason};
     }
+}
+
+/* Why-not lists are shared: a workload's list follows from its shape (the facts clause_eval
+ * reads: its settings, mounts, its host's OS, SSH and key files, the levels the attacker
+ * holds), and a fleet has few shapes, so each distinct list is made once and its reasons
+ * interned. Owned by the analysis (Analysis.why_not_pool). */
+typedef struct {
+    WhyNot *why[2]; /* per kind (isolation, host-volume); reasons borrowed from the pool */
+    size_t n[2];
+    bool made[2];
+} ShapeLists;
+
+typedef struct {
+    StrMap shapes;     /* shape key -> index in keys and lists */
+    char **keys;       /* owned */
+    ShapeLists *lists; /* owned */
+    size_t n, cap;
+    StrMap reasons; /* reason -> index in texts */
+    char **texts;   /* owned */
+    size_t n_texts, cap_texts;
+    char *buf; /* the key being built */
+    size_t len, buf_cap;
+} WhyNotPool;
+
+static void key_add(WhyNotPool *p, const char *bytes, size_t n)
+{
+    xgrow((void **)&p->buf, &p->buf_cap, p->len + n + 1, 1);
+    memcpy(p->buf + p->len, bytes, n);
+    p->len += n;
+    p->buf[p->len] = '\0';
+}
+
+/* A number, then ':' (so that strings can be length-prefixed: no two keys collide). */
+static void key_num(WhyNotPool *p, size_t v)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    digits[--n] = ':';
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    key_add(p, digits + n, sizeof digits - n);
+}
+
+static void key_str(WhyNotPool *p, const char *str)
+{
+    size_t n = strlen(str);
+    key_num(p, n);
+    key_add(p, str, n);
+}
+
+/* The shape key of workload w (in p->buf). */
+static void shape_key(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
+{
+    const Workload *wl = &x->s->workloads[w];
+    size_t h = x->a->host_of[w];
+    const Host *hs = &x->s->hosts[h];
+    p->len = 0;
+    key_num(p, (size_t)(held[0] | held[1] << 1 | held[2] << 2));
+    key_num(p, (size_t)hs->os);
+    key_num(p, hs->ssh);
+    key_num(p, x->n_keys[h]);
+    for (size_t k = 0; k < x->n_keys[h]; k++) {
+        key_num(p, x->keys[h][k].admin);
+        key_str(p, x->keys[h][k].key_file);
+    }
+    key_num(p, (size_t)wl->isolation);
+    key_num(p, (size_t)wl->account);
+    key_num(p, wl->privileged);
+    key_num(p, wl->host_namespaces);
+    key_num(p, wl->capabilities.n);
+    for (size_t i = 0; i < wl->capabilities.n; i++)
+        key_str(p, wl->capabilities.items[i]);
+    key_num(p, wl->n_mounts);
+    for (size_t m = 0; m < wl->n_mounts; m++) {
+        key_num(p, wl->mounts[m].read_only);
+        key_str(p, x->mount_paths[w][m]);
+    }
+}
+
+/* The pool's copy of reason (which is freed). */
+static const char *intern(WhyNotPool *p, char *reason)
+{
+    size_t i;
+    if (strmap_get(&p->reasons, reason, &i)) {
+        free(reason);
+        return p->texts[i];
+    }
+    xgrow((void **)&p->texts, &p->cap_texts, p->n_texts + 1, sizeof *p->texts);
+    p->texts[p->n_texts] = reason;
+    strmap_put(&p->reasons, reason, p->n_texts);
+    return p->texts[p->n_texts++];
+}
+
+/* Points b (of workload w, holding) at the shared why-not list of its shape. */
+static void explain_boundary(Ctx *x, WhyNotPool *p, BoundaryResult *b, const bool held[3])
+{
+    size_t w = b->workload, i;
+    int kind = b->kind == BOUNDARY_HOST_VOLUME;
+    shape_key(x, p, w, held);
+    if (!strmap_get(&p->shapes, p->buf, &i)) {
+        i = p->n;
+        xgrow((void **)&p->keys, &p->cap, p->n + 1, sizeof *p->keys);
+        p->lists = xrealloc(p->lists, p->cap * sizeof *p->lists);
+        p->keys[i] = xstrdup(p->buf);
+        memset(&p->lists[i], 0, sizeof p->lists[i]);
+        strmap_put(&p->shapes, p->keys[i], i);
+        p->n++;
+    }
+    ShapeLists *l = &p->lists[i];
+    if (!l->made[kind]) {
+        l->made[kind] = true;
+        explain_holds(x, w, b->kind, held, &l->why[kind], &l->n[kind]);
+        for (size_t k = 0; k < l->n[kind]; k++)
+            l->why[kind][k].reason = (char *)intern(p, l->why[kind][k].reason);
+    }
+    b->why_not = l->why[kind];
+    b->n_why_not = l->n[kind];
+}
+
+static WhyNotPool *why_not_pool_new(void)
+{
+    WhyNotPool *p = xcalloc(1, sizeof *p);
+    strmap_init(&p->shapes);
+    strmap_init(&p->reasons);
+    return p;
+}
+
+static void why_not_pool_free(WhyNotPool *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->keys[i]);
+        free(p->lists[i].why[0]);
+        free(p->lists[i].why[1]);
+    }
+    free(p->keys);
+    free(p->lists);
+    for (size_t i = 0; i < p->n_texts; i++)
+        free(p->texts[i]);
+    free(p->texts);
+    strmap_done(&p->shapes);
+    strmap_done(&p->reasons);
+    free(p->buf);
+    free(p);
 }
 
 /* What a lazy analysis keeps to explain holding boundaries later (engine_explain). */
@@ -1340,8 +1515,9 @@ typedef struct {
 static void explain_workload(Ctx *x, size_t w, const bool held[3])
 {
     BoundaryResult *iso = &x->a->boundaries[2 * w], *vol = &x->a->boundaries[2 * w + 1];
-    if (!iso->fails) explain_holds(x, iso, held);
-    if (!vol->fails) explain_holds(x, vol, held);
+    WhyNotPool *p = x->a->why_not_pool;
+    if (!iso->fails) explain_boundary(x, p, iso, held);
+    if (!vol->fails) explain_boundary(x, p, vol, held);
 }
 
 static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *lazy)
@@ -1349,6 +1525,7 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
     Analysis *a = x->a;
     const Scenario *s = x->s;
     a->n_boundaries = 2 * s->n_workloads;
+    a->why_not_pool = why_not_pool_new();
     a->boundaries = xcalloc(a->n_boundaries ? a->n_boundaries : 1, sizeof *a->boundaries);
     for (size_t w = 0; w < s->n_workloads; w++) {
         const Workload *wl = &s->workloads[w];
@@ -1481,11 +1658,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
 
     Search sr = {0};
     size_t n = a->n_states + 1;
-    sr.effort = xcalloc(n, sizeof *sr.effort);
-    sr.steps = xcalloc(n, sizeof *sr.steps);
-    sr.parent = xcalloc(n, sizeof *sr.parent);
-    sr.stamp = xcalloc(n, sizeof *sr.stamp);
-    sr.done = xcalloc(n, sizeof *sr.done);
+    sr.st = xcalloc(n, sizeof *sr.st);
     sr.first_edge = xcalloc(n + 1, sizeof *sr.first_edge);
     for (size_t i = 0; i < a->n_edges; i++)
         sr.first_edge[a->edges[i].from + 1]++;
@@ -1500,18 +1673,10 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     }
     bool *attacked = xcalloc(s->n_workloads + 1, sizeof *attacked);
     Search sp = {0}; /* the portals' searches */
-    sp.effort = xcalloc(n, sizeof *sp.effort);
-    sp.steps = xcalloc(n, sizeof *sp.steps);
-    sp.parent = xcalloc(n, sizeof *sp.parent);
-    sp.stamp = xcalloc(n, sizeof *sp.stamp);
-    sp.done = xcalloc(n, sizeof *sp.done);
+    sp.st = xcalloc(n, sizeof *sp.st);
     sp.first_edge = sr.first_edge;
     walk(&x, &sr, &sp, attacked, opt);
-    free(sp.effort);
-    free(sp.steps);
-    free(sp.parent);
-    free(sp.stamp);
-    free(sp.done);
+    free(sp.st);
     free(sp.heap);
     free(sp.visited);
     Lazy *lazy = NULL;
@@ -1523,11 +1688,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     judge_boundaries(&x, &sr, attacked, lazy);
 
     free(attacked);
-    free(sr.effort);
-    free(sr.steps);
-    free(sr.parent);
-    free(sr.stamp);
-    free(sr.done);
+    free(sr.st);
     free(sr.heap);
     free(sr.visited);
     free(sr.first_edge);
@@ -1555,14 +1716,11 @@ void analysis_free(Analysis *a)
     free(a->paths);
     for (size_t i = 0; i < a->n_boundaries; i++) {
         free(a->boundaries[i].techniques);
-        for (size_t k = 0; k < a->boundaries[i].n_why_not; k++)
-            free(a->boundaries[i].why_not[k].reason);
-        free(a->boundaries[i].why_not);
     }
+    why_not_pool_free(a->why_not_pool);
     free(a->boundaries);
-    for (size_t i = 0; i < a->n_exposure; i++)
-        free(a->exposure[i].hosts);
     free(a->exposure);
+    free(a->exposure_hosts);
     free(a->edges);
     free(a->technique_rank);
     free(a->mount_first);

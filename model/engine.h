@@ -38,7 +38,7 @@ typedef struct {
 /* Why a boundary holds: a technique that would break it and the condition it lacks. */
 typedef struct {
     uint32_t technique;
-    char *reason; /* owned, e.g. "account is user (needs admin)" */
+    char *reason; /* e.g. "account is user (needs admin)"; owned by the analysis */
 } WhyNot;
 
 typedef struct {
@@ -49,13 +49,13 @@ typedef struct {
     size_t n_techniques;
     Servicing servicing; /* the weakest class among them; NONE when it holds */
     bool attacked;       /* a start is in the workload or reaches it */
-    WhyNot *why_not;     /* when it holds */
+    WhyNot *why_not;     /* when it holds; shared by boundaries alike, owned by the analysis */
     size_t n_why_not;
 } BoundaryResult;
 
 typedef struct {
     size_t from, to; /* tenant indices */
-    size_t *hosts;   /* host indices, sorted by id */
+    size_t *hosts;   /* host indices, sorted by id; borrowed from Analysis.exposure_hosts */
     size_t n_hosts;
 } Exposure;
 
@@ -85,10 +85,12 @@ typedef struct Analysis {
     bool *tenant_exposed;   /* per tenant */
     Exposure *exposure;     /* sorted by (from id, to id); empty with skip_exposure */
     size_t n_exposure;
-    Path *paths; /* lowest effort first, at most max_paths */
+    size_t *exposure_hosts; /* the hosts of every exposure item, one block */
+    Path *paths;            /* lowest effort first, at most max_paths */
     size_t n_paths;
     size_t paths_total;
     void *lazy;               /* what engine_explain needs, with lazy_why_not; private */
+    void *why_not_pool;       /* the why-not lists and their reasons; private */
     uint32_t *technique_rank; /* per technique: its id's position in sorted order */
 } Analysis;
 

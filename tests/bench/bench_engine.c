@@ -1,0 +1,83 @@
+/* Benchmark of the engine alone (issue 4): loads a scenario, then runs engine_analyze and
+ * findings_compute RUNS times as `breakout analyze --no-plan` does, and prints the fastest and
+ * the median run of each (the fastest is the least disturbed by other work on the machine).
+ * A program that prints figures, not a test. Usage: bench_engine SCENARIO.json [RUNS] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "catalog_json.h"
+#include "engine.h"
+#include "findings.h"
+#include "scenario_json.h"
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static void report(const char *name, double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    printf("%-22s fastest %8.1f ms   median %8.1f ms   (%d runs)\n", name, v[0], v[n / 2], n);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: bench_engine SCENARIO.json [RUNS]\n");
+        return 2;
+    }
+    int runs = argc == 3 ? atoi(argv[2]) : 5;
+    if (runs < 1 || runs > 1000) runs = 5;
+    char *err = NULL;
+    Scenario *s = scenario_load_file(argv[1], &err);
+    if (!s) {
+        fprintf(stderr, "bench_engine: %s\n", err);
+        free(err);
+        return 2;
+    }
+    Catalog *c = catalog_load_builtin();
+    double *engine = calloc((size_t)runs, sizeof *engine);
+    double *findings = calloc((size_t)runs, sizeof *findings);
+    double *freeing = calloc((size_t)runs, sizeof *freeing);
+    size_t paths = 0, exposure = 0;
+    for (int r = 0; r < runs; r++) {
+        EngineOptions eo = {.max_paths = 1000};
+        double t0 = now_ms();
+        Analysis *a = engine_analyze(s, c, &eo);
+        double t1 = now_ms();
+        Findings *f = findings_compute(a);
+        double t2 = now_ms();
+        paths = a->paths_total;
+        exposure = a->n_exposure;
+        findings_free(f);
+        analysis_free(a);
+        engine[r] = t1 - t0;
+        findings[r] = t2 - t1;
+        freeing[r] = now_ms() - t2;
+    }
+    printf("%s: %zu workloads, %zu hosts, %zu tenants; %zu paths, %zu exposure pairs\n", argv[1],
+           s->n_workloads, s->n_hosts, s->n_tenants, paths, exposure);
+    report("engine_analyze", engine, runs);
+    report("findings_compute", findings, runs);
+    report("freeing both", freeing, runs);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak memory            %8.1f MB\n", (double)ru.ru_maxrss / 1024);
+    free(engine);
+    free(findings);
+    free(freeing);
+    catalog_free(c);
+    scenario_free(s);
+    return 0;
+}
