@@ -65,22 +65,36 @@ static int tenant_cmp(const void *x, const void *y, void *ctx)
     return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
 }
 
-static int finding_cmp(const void *x, const void *y, void *ctx)
+static int host_cmp(const void *x, const void *y, void *ctx)
 {
     const Scenario *s = ctx;
+    return strcmp(s->hosts[*(const size_t *)x].id, s->hosts[*(const size_t *)y].id);
+}
+
+/* finding_cmp's context: the scenario, and each host's position in id order */
+typedef struct {
+    const Scenario *s;
+    const size_t *host_rank;
+} FindingOrder;
+
+static int finding_cmp(const void *x, const void *y, void *ctx)
+{
+    const FindingOrder *o = ctx;
+    const Scenario *s = o->s;
     const Finding *a = x, *b = y;
     if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
     if (a->kind != b->kind) return (int)a->kind - (int)b->kind;
-    int c = strcmp(s->hosts[a->host].id, s->hosts[b->host].id);
-    if (c) return c;
+    if (a->host != b->host) return o->host_rank[a->host] < o->host_rank[b->host] ? -1 : 1;
+    int c;
     c = strcmp(a->detail, b->detail);
     if (c) return c;
     return strcmp(s->workloads[a->workloads[0]].id, s->workloads[b->workloads[0]].id);
 }
 
-static Finding *add(Findings *f, FindingKind kind, Severity sev, size_t host, char *detail)
+static Finding *add(Findings *f, size_t *cap, FindingKind kind, Severity sev, size_t host,
+                    char *detail)
 {
-    f->items = xrealloc(f->items, (f->n + 1) * sizeof *f->items);
+    xgrow((void **)&f->items, cap, f->n + 1, sizeof *f->items);
     Finding *x = &f->items[f->n++];
     memset(x, 0, sizeof *x);
     x->kind = kind;
@@ -99,18 +113,23 @@ static void add_index(size_t **list, size_t *n, size_t v)
 }
 
 /* One finding for a single workload. */
-static void add_one(Findings *f, const Analysis *a, FindingKind kind, Severity sev, size_t w,
-                    char *detail)
+static void add_one(Findings *f, size_t *cap, const Analysis *a, FindingKind kind, Severity sev,
+                    size_t w, char *detail)
 {
-    Finding *x = add(f, kind, sev, a->host_of[w], detail);
-    add_index(&x->workloads, &x->n_workloads, w);
-    add_index(&x->tenants, &x->n_tenants, a->tenant_of[w]);
+    Finding *x = add(f, cap, kind, sev, a->host_of[w], detail);
+    x->workloads = xmalloc(sizeof *x->workloads);
+    x->workloads[0] = w;
+    x->n_workloads = 1;
+    x->tenants = xmalloc(sizeof *x->tenants);
+    x->tenants[0] = a->tenant_of[w];
+    x->n_tenants = 1;
 }
 
 Findings *findings_compute(const Analysis *a)
 {
     const Scenario *s = a->scenario;
     Findings *f = xcalloc(1, sizeof *f);
+    size_t cap = 0;
 
     /* Per host: tenants present, whether one is untrusted (or compromised), which workloads
      * share the kernel. One finding per host with hostile tenants on a shared kernel.
@@ -139,7 +158,7 @@ Findings *findings_compute(const Analysis *a)
         }
         multi_tenant[h] = n_tenants > 1;
         if (hostile && n_tenants > 1 && n_shared > 0) {
-            Finding *x = add(f, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
+            Finding *x = add(f, &cap, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
                              xasprintf("%zu tenants, one of them untrusted or breached, share "
                                        "the kernel of %s",
                                        n_tenants, s->hosts[h].id));
@@ -159,11 +178,11 @@ Findings *findings_compute(const Analysis *a)
         bool shares = multi_tenant[h];
         if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
             (shares || a->is_start[w]))
-            add_one(f, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
+            add_one(f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
                     xasprintf("%s runs as %s", wl->id,
                               s->hosts[h].os == OS_WINDOWS ? "ContainerAdministrator" : "root"));
         if (wl->isolation == ISOLATION_HOST)
-            add_one(f, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
+            add_one(f, &cap, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
                     xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
         for (size_t m = 0; m < wl->n_mounts; m++) {
             bool key, wrisk, arisk;
@@ -171,11 +190,11 @@ Findings *findings_compute(const Analysis *a)
             const Mount *mt = &wl->mounts[m];
             if (arisk || ((wrisk || key) && !mt->read_only))
                 add_one(
-                    f, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
+                    f, &cap, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
                     xasprintf("%s mounts %s%s", wl->id, mt->host_path,
                               mt->read_only ? " (read-only, which does not help)" : " read-write"));
             else if (key && mt->read_only)
-                add_one(f, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
+                add_one(f, &cap, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
                         xasprintf("%s can read %s", wl->id, mt->host_path));
         }
         if (wl->hardening.n) {
@@ -188,7 +207,7 @@ Findings *findings_compute(const Analysis *a)
                     free(list);
                     list = next;
                 }
-                add_one(f, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
+                add_one(f, &cap, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
                         xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
                                   iso->fails ? "isolation" : "host-volume"));
                 free(list);
@@ -204,7 +223,18 @@ Findings *findings_compute(const Analysis *a)
                  (void *)s);
         xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp, (void *)s);
     }
-    xqsort_r(f->items, f->n, sizeof *f->items, finding_cmp, (void *)s);
+    /* hosts compared by rank: a fleet has many findings per host */
+    size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
+    size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        order[h] = h;
+    xqsort_r(order, s->n_hosts, sizeof *order, host_cmp, (void *)s);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        rank[order[h]] = h;
+    FindingOrder fo = {s, rank};
+    xqsort_r(f->items, f->n, sizeof *f->items, finding_cmp, &fo);
+    free(order);
+    free(rank);
     return f;
 }
 
