@@ -48,7 +48,8 @@ typedef struct {
     size_t n_clauses;
     bool *mount_match; /* per mount (Analysis.mount_first order), per clause: path_matches() of
                           the mount and the clause's paths, for clauses that need a mount */
-    size_t edge_cap;
+    Edge *edges;       /* the edges built by this part (see Part), owned until joined */
+    size_t n_edges, edge_cap;
 } Ctx;
 
 enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 }; /* Analysis.mount_risk bits */
@@ -471,9 +472,8 @@ static int clause_eval(Ctx *x, size_t t, size_t k, bool host, size_t owner, Leve
 
 static void add_edge(Ctx *x, Edge e)
 {
-    Analysis *a = x->a;
-    xgrow((void **)&a->edges, &x->edge_cap, a->n_edges + 1, sizeof *a->edges);
-    a->edges[a->n_edges++] = e;
+    xgrow((void **)&x->edges, &x->edge_cap, x->n_edges + 1, sizeof *x->edges);
+    x->edges[x->n_edges++] = e;
 }
 
 static int hardened_effort(const Ctx *x, const Technique *t, const Workload *wl, Os os)
@@ -545,15 +545,18 @@ typedef struct {
     uint32_t t, k;
 } ClauseRef;
 
-static void build_edges(Ctx *x)
+/* The clauses that may apply from each workload level (user, admin, VM) and host level
+ * (user, admin), in catalog order: those that start there and whose assumptions hold, found
+ * once rather than for every workload (clause_eval would find the same). */
+typedef struct {
+    ClauseRef *refs; /* 5 lists of up to n_clauses, owned */
+    size_t n[5];
+} FromLists;
+
+static FromLists from_lists(const Ctx *x)
 {
-    const Scenario *s = x->s;
     const Catalog *c = x->c;
-    /* the clauses that may apply from each workload level (user, admin, VM) and host level
-     * (user, admin), in catalog order: those that start there and whose assumptions hold,
-     * found once rather than for every workload (clause_eval would find the same) */
-    ClauseRef *from = xcalloc(5 * x->n_clauses + 1, sizeof *from);
-    size_t n_from[5] = {0};
+    FromLists f = {.refs = xcalloc(5 * x->n_clauses + 1, sizeof *f.refs)};
     for (int i = 0; i < 5; i++) {
         bool host = i >= 3;
         Level level = (Level)(host ? i - 3 : i);
@@ -562,31 +565,44 @@ static void build_edges(Ctx *x)
                 const Clause *cl = &c->techniques[t].clauses[k];
                 bool assumed = true;
                 for (int a = 0; a < ASSUME_COUNT; a++)
-                    if ((cl->assume & (1u << a)) && !s->assume[a]) assumed = false;
+                    if ((cl->assume & (1u << a)) && !x->s->assume[a]) assumed = false;
                 if ((cl->from & level_bit(level, host)) && assumed)
-                    from[i * x->n_clauses + n_from[i]++] = (ClauseRef){(uint32_t)t, (uint32_t)k};
+                    f.refs[i * x->n_clauses + f.n[i]++] = (ClauseRef){(uint32_t)t, (uint32_t)k};
             }
     }
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        const Workload *wl = &s->workloads[w];
-        unsigned os_bit = 1u << s->hosts[x->a->host_of[w]].os, iso_bit = 1u << wl->isolation;
-        for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
-            for (size_t i = 0; i < n_from[level]; i++) {
-                const ClauseRef *r = &from[(size_t)level * x->n_clauses + i];
-                const Clause *cl = &c->techniques[r->t].clauses[r->k];
-                /* the cheapest conditions first: a clause for another OS or isolation fails */
-                if ((cl->os && !(cl->os & os_bit)) || (cl->isolation && !(cl->isolation & iso_bit)))
-                    continue;
-                clause_eval(x, r->t, r->k, false, w, (Level)level, emit_edge, NULL);
-            }
-    }
-    for (size_t h = 0; h < s->n_hosts; h++)
+    return f;
+}
+
+/* Builds the edges of hosts [h0, h1) into x->edges: host by host, its workloads' edges then
+ * its own, each state's together (a search stays on one host, so its edges are close in
+ * memory), then each state's edges in edge_order. */
+static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
+{
+    const Scenario *s = x->s;
+    const Catalog *c = x->c;
+    for (size_t h = h0; h < h1; h++) {
+        for (size_t j = x->host_first[h]; j < x->host_first[h + 1]; j++) {
+            size_t w = x->host_workloads[j];
+            const Workload *wl = &s->workloads[w];
+            unsigned os_bit = 1u << s->hosts[h].os, iso_bit = 1u << wl->isolation;
+            for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
+                for (size_t i = 0; i < f->n[level]; i++) {
+                    const ClauseRef *r = &f->refs[(size_t)level * x->n_clauses + i];
+                    const Clause *cl = &c->techniques[r->t].clauses[r->k];
+                    /* the cheapest conditions first: a clause for another OS or isolation
+                     * fails */
+                    if ((cl->os && !(cl->os & os_bit)) ||
+                        (cl->isolation && !(cl->isolation & iso_bit)))
+                        continue;
+                    clause_eval(x, r->t, r->k, false, w, (Level)level, emit_edge, NULL);
+                }
+        }
         for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
-            for (size_t i = 0; i < n_from[3 + level]; i++) {
-                const ClauseRef *r = &from[(size_t)(3 + level) * x->n_clauses + i];
+            for (size_t i = 0; i < f->n[3 + level]; i++) {
+                const ClauseRef *r = &f->refs[(size_t)(3 + level) * x->n_clauses + i];
                 clause_eval(x, r->t, r->k, true, h, (Level)level, emit_edge, NULL);
             }
-    free(from);
+    }
 }
 
 /* Orders techniques by id through their precomputed ranks. */
@@ -624,6 +640,53 @@ static int edge_order(const void *pa, const void *pb, void *rank)
     return ea->mount < eb->mount ? -1 : ea->mount > eb->mount;
 }
 
+/* Where a state's edges are in Analysis.edges: [begin, end). */
+typedef struct {
+    uint32_t begin, end;
+} EdgeRange;
+
+/* Orders each run of edges from one state by edge_order: insertion sort (a state has few
+ * edges), stable as a merge sort. */
+static void sort_runs(Edge *edges, size_t n, const uint32_t *rank)
+{
+    for (size_t first = 0, end; first < n; first = end) {
+        for (end = first + 1; end < n && edges[end].from == edges[first].from;)
+            end++;
+        for (size_t i = first + 1; i < end; i++) {
+            Edge e = edges[i];
+            size_t j = i;
+            while (j > first && edge_order(&edges[j - 1], &e, (void *)rank) > 0) {
+                edges[j] = edges[j - 1];
+                j--;
+            }
+            edges[j] = e;
+        }
+    }
+}
+
+/* Each state's range of edges (owned, one per state). Should a state's edges come in two
+ * runs (build_edges makes them together), all edges are sorted by state instead. */
+static EdgeRange *edge_ranges(Analysis *a)
+{
+    EdgeRange *r = xcalloc(a->n_states + 1, sizeof *r);
+    for (size_t first = 0, end; first < a->n_edges; first = end) {
+        uint32_t from = a->edges[first].from;
+        for (end = first + 1; end < a->n_edges && a->edges[end].from == from;)
+            end++;
+        if (r[from].end) { /* a second run */
+            xqsort_r(a->edges, a->n_edges, sizeof *a->edges, edge_order, a->technique_rank);
+            memset(r, 0, (a->n_states + 1) * sizeof *r);
+            for (size_t i = 0; i < a->n_edges; i++) {
+                if (!r[a->edges[i].from].end) r[a->edges[i].from].begin = (uint32_t)i;
+                r[a->edges[i].from].end = (uint32_t)i + 1;
+            }
+            return r;
+        }
+        r[from] = (EdgeRange){(uint32_t)first, (uint32_t)end};
+    }
+    return r;
+}
+
 /* ---- the search -------------------------------------------------------------------------- */
 
 /* What a search knows of a state, in one place (a search touches states scattered over the
@@ -643,7 +706,7 @@ typedef struct {
     size_t heap_n, heap_cap;
     uint32_t *visited;
     size_t n_visited, cap_visited;
-    size_t *first_edge; /* CSR: edges of state s are [first_edge[s], first_edge[s+1]) */
+    const EdgeRange *range; /* per state: its edges */
 } Search;
 
 static bool key_less(const Search *sr, uint32_t a, uint32_t b)
@@ -705,7 +768,9 @@ static int seq_compare(const Analysis *a, const Search *sr, uint32_t ex, uint32_
     for (uint32_t e = ey; e != UINT32_MAX && ny < 64; e = sr->st[a->edges[e].from].parent)
         ys[ny++] = e;
     while (nx && ny) {
-        const Edge *p = &a->edges[xs[--nx]], *q = &a->edges[ys[--ny]];
+        uint32_t i = xs[--nx], j = ys[--ny];
+        if (i == j) continue; /* a shared step */
+        const Edge *p = &a->edges[i], *q = &a->edges[j];
         int c = technique_cmp(a->technique_rank, p->technique, q->technique);
         if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
         if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
@@ -743,7 +808,7 @@ static void search_run(const Analysis *a, Search *sr, uint32_t start, long local
         uint32_t u = heap_pop(sr);
         if (sr->st[u].done) continue;
         sr->st[u].done = true;
-        for (size_t i = sr->first_edge[u]; i < sr->first_edge[u + 1]; i++) {
+        for (size_t i = sr->range[u].begin; i < sr->range[u].end; i++) {
             const Edge *e = &a->edges[i];
             uint32_t v = e->to;
             int eff = sr->st[u].effort + e->effort, st = sr->st[u].steps + 1;
@@ -1144,17 +1209,19 @@ static int candidate_compare(const Analysis *a, const Search *sr, const Candidat
 {
     if (x->effort != y->effort) return x->effort < y->effort ? -1 : 1;
     if (x->steps != y->steps) return x->steps < y->steps ? -1 : 1;
-    uint32_t *ex = xmalloc(((size_t)x->steps + 1) * 2 * sizeof *ex), *ey = ex + x->steps + 1;
+    uint32_t buf[64], *ex = x->steps < 32 ? buf : xmalloc(((size_t)x->steps + 1) * 2 * sizeof *ex);
+    uint32_t *ey = ex + x->steps + 1;
     candidate_edges(a, sr, x, ex);
     candidate_edges(a, sr, y, ey);
     int c = 0;
     for (int i = 0; i < x->steps && !c; i++) {
+        if (ex[i] == ey[i]) continue; /* a shared step */
         const Edge *p = &a->edges[ex[i]], *q = &a->edges[ey[i]];
         c = technique_cmp(a->technique_rank, p->technique, q->technique);
         if (!c) c = strcmp(state_entity_id(a, p->to), state_entity_id(a, q->to));
         if (!c && p->to != q->to) c = p->to < q->to ? -1 : 1;
     }
-    free(ex);
+    if (ex != buf) free(ex);
     return c;
 }
 
@@ -1173,34 +1240,83 @@ static Path candidate_path(const Analysis *a, const Search *sr, size_t start, Ta
     return p;
 }
 
-/* Walks from every start, recording reached hosts and tenants, exposure and paths. */
-static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOptions *opt)
+typedef struct WhyNotPool WhyNotPool; /* shared why-not lists, below */
+typedef struct Lazy Lazy;             /* what engine_explain needs, below */
+
+/* ---- parts --------------------------------------------------------------------------------
+ * Every edge stays on one host, so the work divides into parts of whole hosts that share
+ * nothing they write: each builds its hosts' edges, walks from their starts and judges their
+ * workloads, with searches, portals, kept paths and exposure of its own, joined afterwards in
+ * an order that does not depend on the parts. EngineOptions.runner may run them at once. */
+
+typedef struct {
+    Ctx x;         /* a copy of the analysis' context, with this part's edges */
+    size_t h0, h1; /* its hosts */
+    Search sr, sp; /* the starts' searches and the portals' */
+    Portals portals;
+    PathSet ps;
+    Triples tr;
+    bool *tenant_exposed; /* per tenant */
+    size_t paths_total;
+    WhyNotPool *pool; /* its why-not lists */
+} Part;
+
+typedef struct {
+    Part *parts;
+    size_t n;
+    const EngineOptions *opt;
+    const FromLists *from;
+    bool *attacked; /* per workload (each part writes its own hosts' workloads only) */
+    Lazy *lazy;
+    const size_t *host_rank; /* NULL: no exposure */
+} Work;
+
+static void run_parts(Work *wk, void (*job)(void *, size_t))
 {
+    const EngineRunner *r = wk->opt ? wk->opt->runner : NULL;
+    if (r && r->run && wk->n > 1) {
+        r->run(r->runner, job, wk, wk->n);
+        return;
+    }
+    for (size_t i = 0; i < wk->n; i++)
+        job(wk, i);
+}
+
+static void edges_job(void *work, size_t i)
+{
+    Work *wk = work;
+    Part *p = &wk->parts[i];
+    build_edges(&p->x, wk->from, p->h0, p->h1);
+    sort_runs(p->x.edges, p->x.n_edges, p->x.a->technique_rank);
+}
+
+/* Walks from the starts of part i's hosts, recording reached hosts and tenants, exposure and
+ * paths. */
+static void walk_job(void *work, size_t part)
+{
+    Work *wk = work;
+    Part *pt = &wk->parts[part];
+    Ctx *x = &pt->x;
     Analysis *a = x->a;
     const Scenario *s = x->s;
-    PathSet ps = {.a = a, .max = opt ? opt->max_paths : 1000};
-    bool exposure = !(opt && opt->skip_exposure);
-    Triples tr = {.host_bits = bits_for(s->n_hosts), .tenant_bits = bits_for(s->n_tenants)};
-    size_t *host_order = NULL, *host_rank = NULL, *tenant_order = NULL, *tenant_rank = NULL;
-    if (exposure) {
-        id_order_rank(s, s->n_hosts, host_id_order, &host_order, &host_rank);
-        id_order_rank(s, s->n_tenants, tenant_id_order, &tenant_order, &tenant_rank);
-        tr.host_rank = host_rank;
-        tr.tenant_rank = tenant_rank;
-        /* ids are far fewer than 2^21 in any scenario a file can hold */
-        assert(2 * tr.tenant_bits + tr.host_bits <= 64);
-    }
-    Portals portals = {0};
-    portals.of_state = xmalloc((a->n_states + 1) * sizeof *portals.of_state);
+    const EngineOptions *opt = wk->opt;
+    Search *sr = &pt->sr, *sp = &pt->sp;
+    bool *attacked = wk->attacked;
+    const size_t *host_rank = wk->host_rank;
+    Triples *tr = &pt->tr;
+    PathSet *ps = &pt->ps;
+    Portals *portals = &pt->portals;
+    portals->of_state = xmalloc((a->n_states + 1) * sizeof *portals->of_state);
     for (size_t i = 0; i <= a->n_states; i++)
-        portals.of_state[i] = -1;
+        portals->of_state[i] = -1;
     /* per start: the best candidate per host and per tenant, reset through a touched list */
     size_t n_slots = s->n_hosts + s->n_tenants;
     Candidate *best = xcalloc(n_slots + 1, sizeof *best);
     bool *has = xcalloc(n_slots + 1, sizeof *has);
     size_t *touched = xmalloc((n_slots + 1) * sizeof *touched);
 
-    for (size_t w = 0; w < s->n_workloads; w++) {
+    for (size_t j = x->host_first[pt->h0]; j < x->host_first[pt->h1]; j++) {
+        size_t w = x->host_workloads[j];
         if (!a->is_start[w]) continue;
         const Workload *wl = &s->workloads[w];
         uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
@@ -1214,14 +1330,14 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
                 attacked[w] = true;
                 continue;
             }
-            const Portal *p = portal_get(x, &portals, sp, v, attacked);
-            uint32_t pi = (uint32_t)portals.of_state[v];
+            const Portal *p = portal_get(x, portals, sp, v, attacked);
+            uint32_t pi = (uint32_t)portals->of_state[v];
             for (size_t k = 0; k < p->n_targets; k++) {
                 const PortalTarget *t = &p->targets[k];
                 if (t->kind == TARGET_TENANT && t->idx == own) continue;
                 size_t slot = t->kind == TARGET_HOST ? t->idx : s->n_hosts + t->idx;
                 Candidate c = {v,
-                               &portals,
+                               portals,
                                pi,
                                (uint32_t)k,
                                sr->st[v].effort + t->effort,
@@ -1241,37 +1357,59 @@ static void walk(Ctx *x, Search *sr, Search *sp, bool *attacked, const EngineOpt
             has[slot] = false;
             TargetKind kind = slot < s->n_hosts ? TARGET_HOST : TARGET_TENANT;
             size_t target = kind == TARGET_HOST ? slot : slot - s->n_hosts;
-            if (kind == TARGET_TENANT) a->tenant_exposed[target] = true;
-            if (kind == TARGET_TENANT && exposure) {
-                size_t before = tr.n;
+            if (kind == TARGET_TENANT) pt->tenant_exposed[target] = true;
+            if (kind == TARGET_TENANT && host_rank) {
+                size_t before = tr->n;
                 for (uint32_t e = sr->st[c->via].parent; e != UINT32_MAX;
                      e = sr->st[a->edges[e].from].parent)
                     if (state_is_host(a, a->edges[e].to))
-                        triple_add(&tr, own, target, host_rank[state_owner(a, a->edges[e].to)]);
+                        triple_add(tr, own, target, host_rank[state_owner(a, a->edges[e].to)]);
                 for (uint8_t k = 0; k < cand_target(c)->n_hosts; k++)
-                    triple_add(&tr, own, target, host_rank[cand_target(c)->hosts[k]]);
-                if (tr.n == before) triple_add(&tr, own, target, s->n_hosts); /* no host */
+                    triple_add(tr, own, target, host_rank[cand_target(c)->hosts[k]]);
+                if (tr->n == before) triple_add(tr, own, target, s->n_hosts); /* no host */
             }
             Path p = candidate_path(a, sr, w, kind, target, c, false);
-            a->paths_total++;
-            if (pathset_wants(&ps, &p))
-                pathset_add(&ps, candidate_path(a, sr, w, kind, target, c, true));
+            pt->paths_total++;
+            if (pathset_wants(ps, &p))
+                pathset_add(ps, candidate_path(a, sr, w, kind, target, c, true));
         }
     }
-    portals_done(&portals);
+    portals_done(portals);
     free(best);
     free(has);
     free(touched);
+}
 
-    xqsort_r(ps.items, ps.n, sizeof *ps.items, path_qsort, a);
-    a->paths = ps.items;
-    a->n_paths = ps.n;
-    if (exposure) exposure_build(a, &tr, host_order, tenant_order);
-    free(tr.keys);
-    free(host_order);
-    free(host_rank);
-    free(tenant_order);
-    free(tenant_rank);
+/* Joins the parts' walks: flags, the kept paths (the best max_paths of all), exposure. */
+static void walk_join(Work *wk, const size_t *host_order, const size_t *tenant_order)
+{
+    Analysis *a = wk->parts[0].x.a;
+    const Scenario *s = a->scenario;
+    PathSet all = {.a = a, .max = wk->parts[0].ps.max};
+    Triples *tr = &wk->parts[0].tr;
+    for (size_t i = 0; i < wk->n; i++) {
+        Part *p = &wk->parts[i];
+        for (size_t t = 0; t < s->n_tenants; t++)
+            a->tenant_exposed[t] |= p->tenant_exposed[t];
+        a->paths_total += p->paths_total;
+        for (size_t k = 0; k < p->ps.n; k++)
+            if (pathset_wants(&all, &p->ps.items[k]))
+                pathset_add(&all, p->ps.items[k]);
+            else
+                free(p->ps.items[k].steps);
+        free(p->ps.items);
+        if (i > 0) {
+            xgrow((void **)&tr->keys, &tr->cap, tr->n + p->tr.n, sizeof *tr->keys);
+            if (p->tr.n) memcpy(tr->keys + tr->n, p->tr.keys, p->tr.n * sizeof *tr->keys);
+            tr->n += p->tr.n;
+            free(p->tr.keys);
+        }
+    }
+    xqsort_r(all.items, all.n, sizeof *all.items, path_qsort, a);
+    a->paths = all.items;
+    a->n_paths = all.n;
+    if (wk->host_rank) exposure_build(a, tr, host_order, tenant_order);
+    free(tr->keys);
 }
 
 /* ---- boundaries -------------------------------------------------------------------------- */
@@ -1369,7 +1507,7 @@ typedef struct {
     bool made[2];
 } ShapeLists;
 
-typedef struct {
+struct WhyNotPool {
     StrMap shapes;     /* shape key -> index in keys and lists */
     char **keys;       /* owned */
     ShapeLists *lists; /* owned */
@@ -1379,7 +1517,7 @@ typedef struct {
     size_t n_texts, cap_texts;
     char *buf; /* the key being built */
     size_t len, buf_cap;
-} WhyNotPool;
+};
 
 static void key_add(WhyNotPool *p, const char *bytes, size_t n)
 {
@@ -1506,28 +1644,33 @@ static void why_not_pool_free(WhyNotPool *p)
 }
 
 /* What a lazy analysis keeps to explain holding boundaries later (engine_explain). */
-typedef struct {
+struct Lazy {
     Ctx ctx;
-    uint8_t *held;   /* per workload: bit L set when the attacker holds level L inside it */
-    bool *explained; /* per workload */
-} Lazy;
+    uint8_t *held;    /* per workload: bit L set when the attacker holds level L inside it */
+    bool *explained;  /* per workload */
+    WhyNotPool *pool; /* engine_explain's lists (one of the analysis' pools) */
+};
 
-static void explain_workload(Ctx *x, size_t w, const bool held[3])
+static void explain_workload(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
 {
     BoundaryResult *iso = &x->a->boundaries[2 * w], *vol = &x->a->boundaries[2 * w + 1];
-    WhyNotPool *p = x->a->why_not_pool;
     if (!iso->fails) explain_boundary(x, p, iso, held);
     if (!vol->fails) explain_boundary(x, p, vol, held);
 }
 
-static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *lazy)
+/* Judges the boundaries of part i's workloads (Analysis.boundaries is allocated). */
+static void judge_job(void *work, size_t part)
 {
+    Work *wk = work;
+    Part *pt = &wk->parts[part];
+    Ctx *x = &pt->x;
     Analysis *a = x->a;
     const Scenario *s = x->s;
-    a->n_boundaries = 2 * s->n_workloads;
-    a->why_not_pool = why_not_pool_new();
-    a->boundaries = xcalloc(a->n_boundaries ? a->n_boundaries : 1, sizeof *a->boundaries);
-    for (size_t w = 0; w < s->n_workloads; w++) {
+    const EdgeRange *range = pt->sr.range;
+    const bool *attacked = wk->attacked;
+    Lazy *lazy = wk->lazy;
+    for (size_t j = x->host_first[pt->h0]; j < x->host_first[pt->h1]; j++) {
+        size_t w = x->host_workloads[j];
         const Workload *wl = &s->workloads[w];
         BoundaryResult *iso = &a->boundaries[2 * w], *vol = &a->boundaries[2 * w + 1];
         iso->workload = vol->workload = w;
@@ -1542,7 +1685,7 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
             for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
                 if (!held[level]) continue;
                 uint32_t st = workload_state(w, (Level)level);
-                for (size_t i = sr->first_edge[st]; i < sr->first_edge[st + 1]; i++) {
+                for (size_t i = range[st].begin; i < range[st].end; i++) {
                     const Edge *e = &a->edges[i];
                     if (!state_is_host(a, e->to) && state_owner(a, e->to) == w)
                         held[state_level(a, e->to)] = true;
@@ -1551,7 +1694,7 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
         for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
             if (!held[level]) continue;
             uint32_t st = workload_state(w, (Level)level);
-            for (size_t i = sr->first_edge[st]; i < sr->first_edge[st + 1]; i++) {
+            for (size_t i = range[st].begin; i < range[st].end; i++) {
                 const Edge *e = &a->edges[i];
                 BoundaryKind k = breaks(a, e, w);
                 if (k == BOUNDARY_NONE) continue;
@@ -1569,7 +1712,7 @@ static void judge_boundaries(Ctx *x, Search *sr, const bool *attacked, Lazy *laz
         if (lazy)
             lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
         else
-            explain_workload(x, w, held);
+            explain_workload(x, pt->pool, w, held);
     }
 }
 
@@ -1580,7 +1723,7 @@ void engine_explain(Analysis *a, size_t w)
     if (!lazy || lazy->explained[w]) return;
     lazy->explained[w] = true;
     bool held[3] = {lazy->held[w] & 1, (lazy->held[w] >> 1) & 1, (lazy->held[w] >> 2) & 1};
-    explain_workload(&lazy->ctx, w, held);
+    explain_workload(&lazy->ctx, lazy->pool, w, held);
 }
 
 /* Records, for every mount, what the catalog's mount rules could do with it, and which
@@ -1639,6 +1782,19 @@ const BoundaryResult *analysis_boundary(const Analysis *a, size_t w, BoundaryKin
 
 /* ---- entry points ------------------------------------------------------------------------ */
 
+/* Cuts the hosts into n parts of about as many workloads each (parts may be empty). */
+static void split_hosts(const Ctx *x, Part *parts, size_t n)
+{
+    size_t n_hosts = x->s->n_hosts, total = x->host_first[n_hosts], h = 0;
+    for (size_t i = 0; i < n; i++) {
+        parts[i].h0 = h;
+        size_t goal = total * (i + 1) / n;
+        while (h < n_hosts && (i == n - 1 || x->host_first[h + 1] <= goal))
+            h++;
+        parts[i].h1 = h;
+    }
+}
+
 Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOptions *opt)
 {
     Analysis *a = xcalloc(1, sizeof *a);
@@ -1652,49 +1808,100 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     Ctx x = {.s = s, .c = c, .a = a};
     index_scenario(&x);
     judge_mounts(&x);
-    build_edges(&x);
     a->technique_rank = technique_ranks(c);
-    xqsort_r(a->edges, a->n_edges, sizeof *a->edges, edge_order, a->technique_rank);
-
-    Search sr = {0};
-    size_t n = a->n_states + 1;
-    sr.st = xcalloc(n, sizeof *sr.st);
-    sr.first_edge = xcalloc(n + 1, sizeof *sr.first_edge);
-    for (size_t i = 0; i < a->n_edges; i++)
-        sr.first_edge[a->edges[i].from + 1]++;
-    for (size_t i = 0; i < a->n_states; i++)
-        sr.first_edge[i + 1] += sr.first_edge[i];
-    sr.first_edge[a->n_states + 1] = sr.first_edge[a->n_states];
-
     for (size_t w = 0; w < s->n_workloads; w++) {
         const Workload *wl = &s->workloads[w];
         a->is_start[w] = wl->compromised || s->tenants[a->tenant_of[w]].trust == TRUST_UNTRUSTED;
         a->n_starts += a->is_start[w];
     }
-    bool *attacked = xcalloc(s->n_workloads + 1, sizeof *attacked);
-    Search sp = {0}; /* the portals' searches */
-    sp.st = xcalloc(n, sizeof *sp.st);
-    sp.first_edge = sr.first_edge;
-    walk(&x, &sr, &sp, attacked, opt);
-    free(sp.st);
-    free(sp.heap);
-    free(sp.visited);
-    Lazy *lazy = NULL;
-    if (opt && opt->lazy_why_not) {
-        lazy = xcalloc(1, sizeof *lazy);
-        lazy->held = xcalloc(s->n_workloads + 1, sizeof *lazy->held);
-        lazy->explained = xcalloc(s->n_workloads + 1, sizeof *lazy->explained);
+    FromLists from = from_lists(&x);
+    size_t n_parts = opt && opt->runner && opt->runner->parts > 1 ? opt->runner->parts : 1;
+    if (n_parts > s->n_hosts) n_parts = s->n_hosts ? s->n_hosts : 1;
+    Work wk = {.parts = xcalloc(n_parts, sizeof *wk.parts),
+               .n = n_parts,
+               .opt = opt,
+               .from = &from,
+               .attacked = xcalloc(s->n_workloads + 1, sizeof *wk.attacked)};
+    split_hosts(&x, wk.parts, n_parts);
+    for (size_t i = 0; i < n_parts; i++) {
+        Part *p = &wk.parts[i];
+        p->x = x;
+        p->ps = (PathSet){.a = a, .max = opt ? opt->max_paths : 1000};
+        p->tr = (Triples){.host_bits = bits_for(s->n_hosts), .tenant_bits = bits_for(s->n_tenants)};
+        p->tenant_exposed = xcalloc(s->n_tenants + 1, sizeof *p->tenant_exposed);
+        p->pool = why_not_pool_new();
     }
-    judge_boundaries(&x, &sr, attacked, lazy);
 
-    free(attacked);
-    free(sr.st);
-    free(sr.heap);
-    free(sr.visited);
-    free(sr.first_edge);
-    if (lazy) {
-        lazy->ctx = x; /* kept for engine_explain; freed by analysis_free */
-        a->lazy = lazy;
+    /* the edges, joined in host order whatever ran first */
+    run_parts(&wk, edges_job);
+    for (size_t i = 0; i < n_parts; i++)
+        a->n_edges += wk.parts[i].x.n_edges;
+    a->edges = xmalloc((a->n_edges + 1) * sizeof *a->edges);
+    for (size_t i = 0, at = 0; i < n_parts; i++) {
+        Part *p = &wk.parts[i];
+        if (p->x.n_edges) memcpy(a->edges + at, p->x.edges, p->x.n_edges * sizeof *a->edges);
+        at += p->x.n_edges;
+        free(p->x.edges);
+        p->x.edges = NULL;
+    }
+    EdgeRange *ranges = edge_ranges(a);
+
+    size_t *host_order = NULL, *host_rank = NULL, *tenant_order = NULL, *tenant_rank = NULL;
+    if (!(opt && opt->skip_exposure)) {
+        id_order_rank(s, s->n_hosts, host_id_order, &host_order, &host_rank);
+        id_order_rank(s, s->n_tenants, tenant_id_order, &tenant_order, &tenant_rank);
+        wk.host_rank = host_rank;
+        /* ids are far fewer than 2^21 in any scenario a file can hold */
+        assert(2 * bits_for(s->n_tenants) + bits_for(s->n_hosts) <= 64);
+    }
+    for (size_t i = 0; i < n_parts; i++) {
+        Part *p = &wk.parts[i];
+        p->tr.host_rank = host_rank;
+        p->tr.tenant_rank = tenant_rank;
+        p->sr.st = xcalloc(a->n_states + 1, sizeof *p->sr.st);
+        p->sr.range = ranges;
+        p->sp.st = xcalloc(a->n_states + 1, sizeof *p->sp.st);
+        p->sp.range = ranges;
+    }
+    run_parts(&wk, walk_job);
+    for (size_t i = 0; i < n_parts; i++) {
+        Part *p = &wk.parts[i];
+        free(p->sp.st);
+        free(p->sp.heap);
+        free(p->sp.visited);
+        free(p->sr.st);
+        free(p->sr.heap);
+        free(p->sr.visited);
+    }
+    walk_join(&wk, host_order, tenant_order);
+    free(host_order);
+    free(host_rank);
+    free(tenant_order);
+    free(tenant_rank);
+
+    if (opt && opt->lazy_why_not) {
+        wk.lazy = xcalloc(1, sizeof *wk.lazy);
+        wk.lazy->held = xcalloc(s->n_workloads + 1, sizeof *wk.lazy->held);
+        wk.lazy->explained = xcalloc(s->n_workloads + 1, sizeof *wk.lazy->explained);
+        wk.lazy->pool = wk.parts[0].pool;
+    }
+    a->n_boundaries = 2 * s->n_workloads;
+    a->boundaries = xcalloc(a->n_boundaries ? a->n_boundaries : 1, sizeof *a->boundaries);
+    run_parts(&wk, judge_job);
+
+    WhyNotPool **pools = xcalloc(n_parts + 1, sizeof *pools);
+    for (size_t i = 0; i < n_parts; i++) {
+        pools[i] = wk.parts[i].pool;
+        free(wk.parts[i].tenant_exposed);
+    }
+    a->why_not_pool = pools;
+    free(wk.attacked);
+    free(wk.parts);
+    free(from.refs);
+    free(ranges);
+    if (wk.lazy) {
+        wk.lazy->ctx = x; /* kept for engine_explain; freed by analysis_free */
+        a->lazy = wk.lazy;
     } else {
         ctx_done(&x);
     }
@@ -1717,7 +1924,10 @@ void analysis_free(Analysis *a)
     for (size_t i = 0; i < a->n_boundaries; i++) {
         free(a->boundaries[i].techniques);
     }
-    why_not_pool_free(a->why_not_pool);
+    WhyNotPool **pools = a->why_not_pool;
+    for (size_t i = 0; pools && pools[i]; i++)
+        why_not_pool_free(pools[i]);
+    free(pools);
     free(a->boundaries);
     free(a->exposure);
     free(a->exposure_hosts);

@@ -59,11 +59,22 @@ typedef struct {
     size_t n_hosts;
 } Exposure;
 
+/* Runs job(ctx, 0) .. job(ctx, n - 1), possibly at once on several threads, and returns when
+ * all are done. model/ has no threads of its own: ui/ lends them (ui/threads.h). The jobs
+ * of one analysis write nothing in common. */
+typedef void (*EngineJob)(void *ctx, size_t part);
+typedef struct {
+    void (*run)(void *runner, EngineJob job, void *ctx, size_t n);
+    void *runner;
+    size_t parts; /* into how many parts to cut the work (about the number of threads) */
+} EngineRunner;
+
 typedef struct {
     size_t max_paths;   /* keep at most this many paths (lowest effort first); 0 keeps all */
     bool reference;     /* tests: search from every start in full instead of sharing portals */
     bool lazy_why_not;  /* leave why_not empty until engine_explain asks (the explorer) */
     bool skip_exposure; /* leave exposure empty (tenant_exposed is still set): the explorer */
+    const EngineRunner *runner; /* NULL: everything on the calling thread */
 } EngineOptions;
 
 typedef struct Analysis {

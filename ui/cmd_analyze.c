@@ -16,6 +16,7 @@
 #include "report_md.h"
 #include "report_sarif.h"
 #include "report_text.h"
+#include "threads.h"
 #include "xalloc.h"
 
 /* BREAKOUT_TIMING=1: each phase's wall time on stderr, for the benchmarks */
@@ -62,7 +63,8 @@ int cmd_analyze(CliOptions *o)
     }
     phase(&ph, "load");
     /* the fix plan needs every path; without it, keep only those shown */
-    EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0};
+    EngineRunner threads = threads_runner();
+    EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0, .runner = &threads};
     Analysis *a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
     Findings *findings = findings_compute(a);

@@ -1,7 +1,9 @@
 /* Benchmark of the engine alone (issue 4): loads a scenario, then runs engine_analyze and
  * findings_compute RUNS times as `breakout analyze --no-plan` does, and prints the fastest and
  * the median run of each (the fastest is the least disturbed by other work on the machine).
- * A program that prints figures, not a test. Usage: bench_engine SCENARIO.json [RUNS] */
+ * With THREADS > 1 the engine's parts run on that many threads (ui/threads.c), as analyze
+ * runs them. A program that prints figures, not a test.
+ * Usage: bench_engine SCENARIO.json [RUNS [THREADS]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -11,6 +13,7 @@
 #include "engine.h"
 #include "findings.h"
 #include "scenario_json.h"
+#include "threads.h"
 
 static double now_ms(void)
 {
@@ -33,12 +36,15 @@ static void report(const char *name, double *v, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: bench_engine SCENARIO.json [RUNS]\n");
+    if (argc < 2 || argc > 4) {
+        fprintf(stderr, "usage: bench_engine SCENARIO.json [RUNS [THREADS]]\n");
         return 2;
     }
-    int runs = argc == 3 ? atoi(argv[2]) : 5;
+    int runs = argc >= 3 ? atoi(argv[2]) : 5;
     if (runs < 1 || runs > 1000) runs = 5;
+    int threads = argc == 4 ? atoi(argv[3]) : 1;
+    EngineRunner runner = threads_runner();
+    if (threads >= 1 && threads <= THREADS_MAX) runner.parts = (size_t)threads;
     char *err = NULL;
     Scenario *s = scenario_load_file(argv[1], &err);
     if (!s) {
@@ -52,7 +58,7 @@ int main(int argc, char **argv)
     double *freeing = calloc((size_t)runs, sizeof *freeing);
     size_t paths = 0, exposure = 0;
     for (int r = 0; r < runs; r++) {
-        EngineOptions eo = {.max_paths = 1000};
+        EngineOptions eo = {.max_paths = 1000, .runner = threads > 1 ? &runner : NULL};
         double t0 = now_ms();
         Analysis *a = engine_analyze(s, c, &eo);
         double t1 = now_ms();
@@ -66,8 +72,9 @@ int main(int argc, char **argv)
         findings[r] = t2 - t1;
         freeing[r] = now_ms() - t2;
     }
-    printf("%s: %zu workloads, %zu hosts, %zu tenants; %zu paths, %zu exposure pairs\n", argv[1],
-           s->n_workloads, s->n_hosts, s->n_tenants, paths, exposure);
+    printf("%s: %zu workloads, %zu hosts, %zu tenants; %zu paths, %zu exposure pairs; %d "
+           "thread(s)\n",
+           argv[1], s->n_workloads, s->n_hosts, s->n_tenants, paths, exposure, threads);
     report("engine_analyze", engine, runs);
     report("findings_compute", findings, runs);
     report("freeing both", freeing, runs);

@@ -257,10 +257,21 @@ Test(properties, summary_does_not_depend_on_list_order, .timeout = 120)
     }
 }
 
-/* Everything an analysis reports, as text, for comparing two runs. */
-static char *everything(const Scenario *s, bool reference)
+/* Runs an analysis' parts last first, on this thread: a runner whose order differs from the
+ * serial one, as threads' may. */
+static void run_backwards(void *runner, EngineJob job, void *ctx, size_t n)
 {
-    EngineOptions o = {.max_paths = 0, .reference = reference};
+    (void)runner;
+    for (size_t i = n; i-- > 0;)
+        job(ctx, i);
+}
+
+/* Everything an analysis reports, as text, for comparing two runs; with parts > 1 the work is
+ * cut into that many parts, run last first. */
+static char *everything_in_parts(const Scenario *s, bool reference, size_t parts)
+{
+    EngineRunner runner = {.run = run_backwards, .parts = parts};
+    EngineOptions o = {.max_paths = 0, .reference = reference, .runner = &runner};
     Analysis *a = engine_analyze(s, cat, &o);
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -293,9 +304,19 @@ static char *everything(const Scenario *s, bool reference)
         OUT("h%d", a->host_compromised[i]);
     for (size_t i = 0; i < s->n_tenants; i++)
         OUT("t%d", a->tenant_exposed[i]);
+    for (size_t i = 0; i < a->n_boundaries; i++)
+        for (size_t k = 0; k < a->boundaries[i].n_why_not; k++)
+            OUT("w%zu %u %s\n", i, a->boundaries[i].why_not[k].technique,
+                a->boundaries[i].why_not[k].reason);
+    OUT("total %zu\n", a->paths_total);
 #undef OUT
     analysis_free(a);
     return buf;
+}
+
+static char *everything(const Scenario *s, bool reference)
+{
+    return everything_in_parts(s, reference, 1);
 }
 
 Test(properties, shared_portals_give_the_same_analysis_as_full_searches, .timeout = 120)
@@ -310,6 +331,26 @@ Test(properties, shared_portals_give_the_same_analysis_as_full_searches, .timeou
         }
         free(fast);
         free(full);
+        scenario_free(s);
+    }
+}
+
+Test(properties, an_analysis_in_parts_is_the_analysis_in_one, .timeout = 120)
+{
+    unsigned long long seed0 = base_seed();
+    for (unsigned long long r = 0; r < RUNS; r++) {
+        Scenario *s = generate(seed0 + r);
+        char *one = everything(s, false);
+        for (size_t parts = 2; parts <= 3; parts++) {
+            char *split = everything_in_parts(s, false, parts);
+            if (strcmp(one, split) != 0) {
+                report(seed0 + r, s, "an analysis in parts differs", "");
+                cr_assert_fail("seed %llu, %zu parts:\none:\n%s\nparts:\n%s", seed0 + r, parts, one,
+                               split);
+            }
+            free(split);
+        }
+        free(one);
         scenario_free(s);
     }
 }
