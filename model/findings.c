@@ -104,14 +104,6 @@ static Finding *add(Findings *f, size_t *cap, FindingKind kind, Severity sev, si
     return x;
 }
 
-static void add_index(size_t **list, size_t *n, size_t v)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*list)[i] == v) return;
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = v;
-}
-
 /* One finding for a single workload. */
 static void add_one(Findings *f, size_t *cap, const Analysis *a, FindingKind kind, Severity sev,
                     size_t w, char *detail)
@@ -131,9 +123,8 @@ Findings *findings_compute(const Analysis *a)
     Findings *f = xcalloc(1, sizeof *f);
     size_t cap = 0;
 
-    /* Per host: tenants present, whether one is untrusted (or compromised), which workloads
-     * share the kernel. One finding per host with hostile tenants on a shared kernel.
-     * Workloads are grouped by host once, so this stays linear. */
+    /* Host by host in id order, each host's findings sorted among themselves, then a stable
+     * pass by severity and kind: the order of finding_cmp, sorting small groups only. */
     size_t *first = xcalloc(s->n_hosts + 2, sizeof *first), *by_host = NULL;
     for (size_t w = 0; w < s->n_workloads; w++)
         first[a->host_of[w] + 2]++;
@@ -142,13 +133,29 @@ Findings *findings_compute(const Analysis *a)
     by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
     for (size_t w = 0; w < s->n_workloads; w++)
         by_host[first[a->host_of[w] + 1]++] = w;
-    bool *multi_tenant = xcalloc(s->n_hosts + 1, sizeof *multi_tenant);
-    for (size_t h = 0; h < s->n_hosts; h++) {
+    size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
+    size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        order[h] = h;
+    xqsort_r(order, s->n_hosts, sizeof *order, host_cmp, (void *)s);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        rank[order[h]] = h;
+    FindingOrder fo = {s, rank};
+    size_t *seen = xmalloc((s->n_tenants + 1) * sizeof *seen); /* host rank + 1 when seen */
+    memset(seen, 0, (s->n_tenants + 1) * sizeof *seen);
+    for (size_t r = 0; r < s->n_hosts; r++) {
+        size_t h = order[r], group = f->n;
+        /* tenants present, whether one is untrusted (or compromised), which workloads share
+         * the kernel: one finding for hostile tenants on a shared kernel */
         size_t *tenants = NULL, n_tenants = 0, *shared = NULL, n_shared = 0;
         bool hostile = false;
         for (size_t i = first[h]; i < first[h + 1]; i++) {
             size_t w = by_host[i];
-            add_index(&tenants, &n_tenants, a->tenant_of[w]);
+            if (seen[a->tenant_of[w]] != r + 1) {
+                seen[a->tenant_of[w]] = r + 1;
+                tenants = xrealloc(tenants, (n_tenants + 1) * sizeof *tenants);
+                tenants[n_tenants++] = a->tenant_of[w];
+            }
             hostile |= a->is_start[w];
             if (s->workloads[w].isolation == ISOLATION_PROCESS ||
                 s->workloads[w].isolation == ISOLATION_HOST) {
@@ -156,7 +163,7 @@ Findings *findings_compute(const Analysis *a)
                 shared[n_shared++] = w;
             }
         }
-        multi_tenant[h] = n_tenants > 1;
+        bool multi_tenant = n_tenants > 1;
         if (hostile && n_tenants > 1 && n_shared > 0) {
             Finding *x = add(f, &cap, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
                              xasprintf("%zu tenants, one of them untrusted or breached, share "
@@ -170,71 +177,77 @@ Findings *findings_compute(const Analysis *a)
             free(shared);
             free(tenants);
         }
-    }
-
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        const Workload *wl = &s->workloads[w];
-        size_t h = a->host_of[w];
-        bool shares = multi_tenant[h];
-        if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
-            (shares || a->is_start[w]))
-            add_one(f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
+        for (size_t j = first[h]; j < first[h + 1]; j++) {
+            size_t w = by_host[j];
+            const Workload *wl = &s->workloads[w];
+            if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
+                (multi_tenant || a->is_start[w]))
+                add_one(
+                    f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
                     xasprintf("%s runs as %s", wl->id,
                               s->hosts[h].os == OS_WINDOWS ? "ContainerAdministrator" : "root"));
-        if (wl->isolation == ISOLATION_HOST)
-            add_one(f, &cap, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
-                    xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
-        for (size_t m = 0; m < wl->n_mounts; m++) {
-            bool key, wrisk, arisk;
-            engine_mount_risk(a, w, m, &key, &wrisk, &arisk);
-            const Mount *mt = &wl->mounts[m];
-            if (arisk || ((wrisk || key) && !mt->read_only))
-                add_one(
-                    f, &cap, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
-                    xasprintf("%s mounts %s%s", wl->id, mt->host_path,
-                              mt->read_only ? " (read-only, which does not help)" : " read-write"));
-            else if (key && mt->read_only)
-                add_one(f, &cap, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
-                        xasprintf("%s can read %s", wl->id, mt->host_path));
-        }
-        if (wl->hardening.n) {
-            const BoundaryResult *iso = analysis_boundary(a, w, BOUNDARY_ISOLATION);
-            const BoundaryResult *vol = analysis_boundary(a, w, BOUNDARY_HOST_VOLUME);
-            if (iso->fails || vol->fails) {
-                char *list = xstrdup("");
-                for (size_t i = 0; i < wl->hardening.n; i++) {
-                    char *next = xasprintf("%s%s%s", list, i ? ", " : "", wl->hardening.items[i]);
+            if (wl->isolation == ISOLATION_HOST)
+                add_one(f, &cap, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
+                        xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
+            for (size_t m = 0; m < wl->n_mounts; m++) {
+                bool key, wrisk, arisk;
+                engine_mount_risk(a, w, m, &key, &wrisk, &arisk);
+                const Mount *mt = &wl->mounts[m];
+                if (arisk || ((wrisk || key) && !mt->read_only))
+                    add_one(f, &cap, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
+                            xasprintf("%s mounts %s%s", wl->id, mt->host_path,
+                                      mt->read_only ? " (read-only, which does not help)"
+                                                    : " read-write"));
+                else if (key && mt->read_only)
+                    add_one(f, &cap, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
+                            xasprintf("%s can read %s", wl->id, mt->host_path));
+            }
+            if (wl->hardening.n) {
+                const BoundaryResult *iso = analysis_boundary(a, w, BOUNDARY_ISOLATION);
+                const BoundaryResult *vol = analysis_boundary(a, w, BOUNDARY_HOST_VOLUME);
+                if (iso->fails || vol->fails) {
+                    char *list = xstrdup("");
+                    for (size_t i = 0; i < wl->hardening.n; i++) {
+                        char *next =
+                            xasprintf("%s%s%s", list, i ? ", " : "", wl->hardening.items[i]);
+                        free(list);
+                        list = next;
+                    }
+                    add_one(f, &cap, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
+                            xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
+                                      iso->fails ? "isolation" : "host-volume"));
                     free(list);
-                    list = next;
                 }
-                add_one(f, &cap, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
-                        xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
-                                  iso->fails ? "isolation" : "host-volume"));
-                free(list);
             }
         }
+        for (size_t i = group; i < f->n; i++) {
+            xqsort_r(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp,
+                     (void *)s);
+            xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp,
+                     (void *)s);
+        }
+        xqsort_r(f->items + group, f->n - group, sizeof *f->items, finding_cmp, &fo);
     }
-
+    free(seen);
     free(first);
     free(by_host);
-    free(multi_tenant);
-    for (size_t i = 0; i < f->n; i++) {
-        xqsort_r(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp,
-                 (void *)s);
-        xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp, (void *)s);
-    }
-    /* hosts compared by rank: a fleet has many findings per host */
-    size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
-    size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
-    for (size_t h = 0; h < s->n_hosts; h++)
-        order[h] = h;
-    xqsort_r(order, s->n_hosts, sizeof *order, host_cmp, (void *)s);
-    for (size_t h = 0; h < s->n_hosts; h++)
-        rank[order[h]] = h;
-    FindingOrder fo = {s, rank};
-    xqsort_r(f->items, f->n, sizeof *f->items, finding_cmp, &fo);
     free(order);
     free(rank);
+
+    /* stable by severity (high first), then kind */
+    enum { BUCKETS = 3 * FINDING_KIND_COUNT };
+    size_t start[BUCKETS + 1] = {0};
+#define BUCKET(x) ((size_t)(SEVERITY_HIGH - (x)->severity) * FINDING_KIND_COUNT + (size_t)(x)->kind)
+    for (size_t i = 0; i < f->n; i++)
+        start[BUCKET(&f->items[i]) + 1]++;
+    for (size_t b = 0; b < BUCKETS; b++)
+        start[b + 1] += start[b];
+    Finding *sorted = xcalloc(f->n + 1, sizeof *sorted);
+    for (size_t i = 0; i < f->n; i++)
+        sorted[start[BUCKET(&f->items[i])]++] = f->items[i];
+#undef BUCKET
+    free(f->items);
+    f->items = sorted;
     return f;
 }
 
