@@ -983,10 +983,43 @@ static void radix_sort(uint64_t *keys, size_t n, unsigned bits)
 
 /* Turns the triples into a->exposure, sorted by (from id, to id), each with its hosts sorted
  * by id; the hosts of all pairs share one block (a->exposure_hosts). */
+/* Sorts a part's triples and drops repeats (each part does its own, at once). */
+static void triples_sort(Triples *t)
+{
+    radix_sort(t->keys, t->n, 2 * t->tenant_bits + t->host_bits);
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (k == 0 || t->keys[i] != t->keys[k - 1]) t->keys[k++] = t->keys[i];
+    t->n = k;
+}
+
+/* Merges the sorted triples of n parts into their first (owned keys). */
+static void triples_merge(Triples *const *ts, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ts[i]->n;
+    uint64_t *keys = xmalloc((total + 1) * sizeof *keys);
+    size_t *at = xcalloc(n + 1, sizeof *at), k = 0;
+    for (;;) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (at[i] < ts[i]->n && (best == n || ts[i]->keys[at[i]] < ts[best]->keys[at[best]]))
+                best = i;
+        if (best == n) break;
+        keys[k++] = ts[best]->keys[at[best]++];
+    }
+    free(at);
+    for (size_t i = 0; i < n; i++)
+        free(ts[i]->keys);
+    ts[0]->keys = keys;
+    ts[0]->n = k;
+    ts[0]->cap = total + 1;
+}
+
 static void exposure_build(Analysis *a, Triples *t, const size_t *host_order,
                            const size_t *tenant_order)
 {
-    radix_sort(t->keys, t->n, 2 * t->tenant_bits + t->host_bits);
     uint64_t host_mask = ((uint64_t)1 << t->host_bits) - 1;
     uint64_t tenant_mask = ((uint64_t)1 << t->tenant_bits) - 1;
     size_t n_pairs = 0, n_hosts = 0;
@@ -1378,6 +1411,7 @@ static void walk_job(void *work, size_t part)
     free(best);
     free(has);
     free(touched);
+    if (host_rank) triples_sort(tr);
 }
 
 /* Joins the parts' walks: flags, the kept paths (the best max_paths of all), exposure. */
@@ -1398,12 +1432,13 @@ static void walk_join(Work *wk, const size_t *host_order, const size_t *tenant_o
             else
                 free(p->ps.items[k].steps);
         free(p->ps.items);
-        if (i > 0) {
-            xgrow((void **)&tr->keys, &tr->cap, tr->n + p->tr.n, sizeof *tr->keys);
-            if (p->tr.n) memcpy(tr->keys + tr->n, p->tr.keys, p->tr.n * sizeof *tr->keys);
-            tr->n += p->tr.n;
-            free(p->tr.keys);
-        }
+    }
+    if (wk->n > 1) {
+        Triples **ts = xcalloc(wk->n, sizeof *ts);
+        for (size_t i = 0; i < wk->n; i++)
+            ts[i] = &wk->parts[i].tr;
+        triples_merge(ts, wk->n);
+        free(ts);
     }
     xqsort_r(all.items, all.n, sizeof *all.items, path_qsort, a);
     a->paths = all.items;
