@@ -117,33 +117,26 @@ static void add_one(Findings *f, size_t *cap, const Analysis *a, FindingKind kin
     x->n_tenants = 1;
 }
 
-Findings *findings_compute(const Analysis *a)
-{
-    const Scenario *s = a->scenario;
-    Findings *f = xcalloc(1, sizeof *f);
-    size_t cap = 0;
+/* The findings of hosts order[r0 .. r1) (a part: see findings_compute_in_parts). */
+typedef struct {
+    const Analysis *a;
+    const size_t *first, *by_host; /* workloads grouped by host */
+    const size_t *order;           /* hosts in id order */
+    const FindingOrder *fo;
+    size_t r0, r1;
+    Findings out;
+} FindPart;
 
-    /* Host by host in id order, each host's findings sorted among themselves, then a stable
-     * pass by severity and kind: the order of finding_cmp, sorting small groups only. */
-    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first), *by_host = NULL;
-    for (size_t w = 0; w < s->n_workloads; w++)
-        first[a->host_of[w] + 2]++;
-    for (size_t h = 0; h < s->n_hosts; h++)
-        first[h + 2] += first[h + 1];
-    by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
-    for (size_t w = 0; w < s->n_workloads; w++)
-        by_host[first[a->host_of[w] + 1]++] = w;
-    size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
-    size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
-    for (size_t h = 0; h < s->n_hosts; h++)
-        order[h] = h;
-    xqsort_r(order, s->n_hosts, sizeof *order, host_cmp, (void *)s);
-    for (size_t h = 0; h < s->n_hosts; h++)
-        rank[order[h]] = h;
-    FindingOrder fo = {s, rank};
-    size_t *seen = xmalloc((s->n_tenants + 1) * sizeof *seen); /* host rank + 1 when seen */
-    memset(seen, 0, (s->n_tenants + 1) * sizeof *seen);
-    for (size_t r = 0; r < s->n_hosts; r++) {
+static void find_job(void *ctx, size_t part)
+{
+    FindPart *p = &((FindPart *)ctx)[part];
+    const Analysis *a = p->a;
+    const Scenario *s = a->scenario;
+    const size_t *first = p->first, *by_host = p->by_host, *order = p->order;
+    Findings *f = &p->out;
+    size_t cap = 0;
+    size_t *seen = xcalloc(s->n_tenants + 1, sizeof *seen); /* host rank + 1 when seen */
+    for (size_t r = p->r0; r < p->r1; r++) {
         size_t h = order[r], group = f->n;
         /* tenants present, whether one is untrusted (or compromised), which workloads share
          * the kernel: one finding for hostile tenants on a shared kernel */
@@ -226,9 +219,52 @@ Findings *findings_compute(const Analysis *a)
             xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp,
                      (void *)s);
         }
-        xqsort_r(f->items + group, f->n - group, sizeof *f->items, finding_cmp, &fo);
+        xqsort_r(f->items + group, f->n - group, sizeof *f->items, finding_cmp, (void *)p->fo);
     }
     free(seen);
+}
+
+Findings *findings_compute(const Analysis *a)
+{
+    return findings_compute_in_parts(a, NULL);
+}
+
+Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runner)
+{
+    const Scenario *s = a->scenario;
+    Findings *f = xcalloc(1, sizeof *f);
+
+    /* Host by host in id order, each host's findings sorted among themselves, then a stable
+     * pass by severity and kind: the order of finding_cmp, sorting small groups only. Ranges
+     * of hosts may be done at once (parts), joined in order. */
+    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first), *by_host = NULL;
+    for (size_t w = 0; w < s->n_workloads; w++)
+        first[a->host_of[w] + 2]++;
+    for (size_t h = 0; h < s->n_hosts; h++)
+        first[h + 2] += first[h + 1];
+    by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        by_host[first[a->host_of[w] + 1]++] = w;
+    size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
+    size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        order[h] = h;
+    xqsort_r(order, s->n_hosts, sizeof *order, host_cmp, (void *)s);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        rank[order[h]] = h;
+    FindingOrder fo = {s, rank};
+    size_t n = runner && runner->run && runner->parts > 1 ? runner->parts : 1;
+    if (n > s->n_hosts) n = s->n_hosts ? s->n_hosts : 1;
+    FindPart *parts = xcalloc(n, sizeof *parts);
+    for (size_t i = 0; i < n; i++)
+        parts[i] = (FindPart){
+            a, first, by_host, order, &fo, s->n_hosts * i / n, s->n_hosts * (i + 1) / n, {0}};
+    if (n > 1)
+        runner->run(runner->runner, find_job, parts, n);
+    else
+        find_job(parts, 0);
+    for (size_t i = 0; i < n; i++)
+        f->n += parts[i].out.n;
     free(first);
     free(by_host);
     free(order);
@@ -238,16 +274,19 @@ Findings *findings_compute(const Analysis *a)
     enum { BUCKETS = 3 * FINDING_KIND_COUNT };
     size_t start[BUCKETS + 1] = {0};
 #define BUCKET(x) ((size_t)(SEVERITY_HIGH - (x)->severity) * FINDING_KIND_COUNT + (size_t)(x)->kind)
-    for (size_t i = 0; i < f->n; i++)
-        start[BUCKET(&f->items[i]) + 1]++;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < parts[i].out.n; k++)
+            start[BUCKET(&parts[i].out.items[k]) + 1]++;
     for (size_t b = 0; b < BUCKETS; b++)
         start[b + 1] += start[b];
-    Finding *sorted = xcalloc(f->n + 1, sizeof *sorted);
-    for (size_t i = 0; i < f->n; i++)
-        sorted[start[BUCKET(&f->items[i])]++] = f->items[i];
+    f->items = xcalloc(f->n + 1, sizeof *f->items);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < parts[i].out.n; k++)
+            f->items[start[BUCKET(&parts[i].out.items[k])]++] = parts[i].out.items[k];
+        free(parts[i].out.items);
+    }
 #undef BUCKET
-    free(f->items);
-    f->items = sorted;
+    free(parts);
     return f;
 }
 

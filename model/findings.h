@@ -37,6 +37,8 @@ typedef struct {
 
 /* Computes the findings of an analysis (the scenario and catalog it borrows). */
 Findings *findings_compute(const Analysis *a);
+/* The same, with the hosts cut into runner->parts ranges run by the runner (NULL: here). */
+Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runner);
 void findings_free(Findings *f);
 
 const char *finding_kind_id(FindingKind k); /* e.g. "shared-kernel" */

@@ -67,7 +67,7 @@ int cmd_analyze(CliOptions *o)
     EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0, .runner = &threads};
     Analysis *a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
-    Findings *findings = findings_compute(a);
+    Findings *findings = findings_compute_in_parts(a, &threads);
     phase(&ph, "findings");
     FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
     phase(&ph, "fix plan");

@@ -8,6 +8,7 @@
 
 #include "catalog_json.h"
 #include "engine.h"
+#include "findings.h"
 #include "scenario.h"
 #include "scenario_json.h"
 #include "../support/gen.h"
@@ -345,6 +346,57 @@ Test(properties, an_analysis_in_parts_is_the_analysis_in_one, .timeout = 120)
             char *split = everything_in_parts(s, false, parts);
             if (strcmp(one, split) != 0) {
                 report(seed0 + r, s, "an analysis in parts differs", "");
+                cr_assert_fail("seed %llu, %zu parts:\none:\n%s\nparts:\n%s", seed0 + r, parts, one,
+                               split);
+            }
+            free(split);
+        }
+        free(one);
+        scenario_free(s);
+    }
+}
+
+/* The findings as text, computed in the given number of parts (run last first). */
+static char *findings_text(const Scenario *s, size_t parts)
+{
+    EngineOptions o = {.max_paths = 0};
+    Analysis *a = engine_analyze(s, cat, &o);
+    EngineRunner runner = {.run = run_backwards, .parts = parts};
+    Findings *f = findings_compute_in_parts(a, &runner);
+    size_t cap = 1 << 12, len = 0;
+    char *buf = malloc(cap);
+    buf[0] = '\0';
+    for (size_t i = 0; i < f->n; i++) {
+        const Finding *x = &f->items[i];
+        char line[1024];
+        int n = snprintf(line, sizeof line, "%d %d %zu %s:", (int)x->kind, (int)x->severity,
+                         x->host, x->detail);
+        for (size_t k = 0; k < x->n_workloads && n < 900; k++)
+            n += snprintf(line + n, sizeof line - (size_t)n, " w%zu", x->workloads[k]);
+        for (size_t k = 0; k < x->n_tenants && n < 1000; k++)
+            n += snprintf(line + n, sizeof line - (size_t)n, " t%zu", x->tenants[k]);
+        while (len + (size_t)n + 2 > cap)
+            buf = realloc(buf, cap *= 2);
+        memcpy(buf + len, line, (size_t)n);
+        len += (size_t)n;
+        buf[len++] = '\n';
+        buf[len] = '\0';
+    }
+    findings_free(f);
+    analysis_free(a);
+    return buf;
+}
+
+Test(properties, findings_in_parts_are_the_findings_in_one, .timeout = 120)
+{
+    unsigned long long seed0 = base_seed();
+    for (unsigned long long r = 0; r < RUNS; r++) {
+        Scenario *s = generate(seed0 + r);
+        char *one = findings_text(s, 1);
+        for (size_t parts = 2; parts <= 3; parts++) {
+            char *split = findings_text(s, parts);
+            if (strcmp(one, split) != 0) {
+                report(seed0 + r, s, "findings in parts differ", "");
                 cr_assert_fail("seed %llu, %zu parts:\none:\n%s\nparts:\n%s", seed0 + r, parts, one,
                                split);
             }
