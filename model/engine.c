@@ -135,39 +135,13 @@ static void index_scenario(Ctx *x)
     strmap_done(&tenants);
     strmap_done(&hosts);
 
-    x->mount_paths = xcalloc(s->n_workloads, sizeof *x->mount_paths);
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        const Workload *wl = &s->workloads[w];
-        Os os = s->hosts[a->host_of[w]].os;
-        if (!wl->n_mounts) continue;
-        x->mount_paths[w] = xcalloc(wl->n_mounts, sizeof(char *));
-        for (size_t m = 0; m < wl->n_mounts; m++)
-            x->mount_paths[w][m] = hostpath_normalize(wl->mounts[m].host_path, os);
-    }
-
-    x->keys = xcalloc(s->n_hosts, sizeof *x->keys);
-    x->n_keys = xcalloc(s->n_hosts, sizeof *x->n_keys);
-    for (size_t h = 0; h < s->n_hosts; h++) {
-        const Host *host = &s->hosts[h];
-        const char *implicit = host->os == OS_WINDOWS ? "Administrator" : "root";
-        x->keys[h] = xcalloc(host->n_users + 1, sizeof **x->keys);
-        KeyFile *k = x->keys[h];
-        size_t n = 0;
-        bool implicit_listed = false;
-        for (size_t u = 0; u < host->n_users; u++) {
-            const HostUser *hu = &host->users[u];
-            bool admin = hu->admin;
-            if ((host->os == OS_WINDOWS ? strcasecmp(hu->name, implicit)
-                                        : strcmp(hu->name, implicit)) == 0) {
-                implicit_listed = true;
-                admin = true;
-            }
-            k[n++] = (KeyFile){hostpath_key_file(host->os, hu->name, admin), admin, (int32_t)u};
-        }
-        if (!implicit_listed)
-            k[n++] = (KeyFile){hostpath_key_file(host->os, implicit, true), true, -1};
-        x->n_keys[h] = n;
-    }
+    x->mount_paths = xcalloc(s->n_workloads + 1, sizeof *x->mount_paths);
+    x->keys = xcalloc(s->n_hosts + 1, sizeof *x->keys);
+    x->n_keys = xcalloc(s->n_hosts + 1, sizeof *x->n_keys);
+    a->mount_first = xcalloc(s->n_workloads + 1, sizeof *a->mount_first);
+    for (size_t w = 0; w < s->n_workloads; w++)
+        a->mount_first[w + 1] = a->mount_first[w] + s->workloads[w].n_mounts;
+    a->mount_risk = xcalloc(a->mount_first[s->n_workloads] + 1, sizeof *a->mount_risk);
 
     bool os_used[2] = {false, false};
     for (size_t h = 0; h < s->n_hosts; h++)
@@ -198,6 +172,44 @@ static void index_scenario(Ctx *x)
                 }
             }
         }
+    }
+    x->mount_match =
+        xcalloc(a->mount_first[s->n_workloads] * x->n_clauses + 1, sizeof *x->mount_match);
+}
+
+/* The facts of hosts [h0, h1) and their workloads: normalised mount paths, key files. */
+static void index_hosts(Ctx *x, size_t h0, size_t h1)
+{
+    const Scenario *s = x->s;
+    for (size_t j = x->host_first[h0]; j < x->host_first[h1]; j++) {
+        size_t w = x->host_workloads[j];
+        const Workload *wl = &s->workloads[w];
+        Os os = s->hosts[x->a->host_of[w]].os;
+        if (!wl->n_mounts) continue;
+        x->mount_paths[w] = xcalloc(wl->n_mounts, sizeof(char *));
+        for (size_t m = 0; m < wl->n_mounts; m++)
+            x->mount_paths[w][m] = hostpath_normalize(wl->mounts[m].host_path, os);
+    }
+    for (size_t h = h0; h < h1; h++) {
+        const Host *host = &s->hosts[h];
+        const char *implicit = host->os == OS_WINDOWS ? "Administrator" : "root";
+        x->keys[h] = xcalloc(host->n_users + 1, sizeof **x->keys);
+        KeyFile *k = x->keys[h];
+        size_t n = 0;
+        bool implicit_listed = false;
+        for (size_t u = 0; u < host->n_users; u++) {
+            const HostUser *hu = &host->users[u];
+            bool admin = hu->admin;
+            if ((host->os == OS_WINDOWS ? strcasecmp(hu->name, implicit)
+                                        : strcmp(hu->name, implicit)) == 0) {
+                implicit_listed = true;
+                admin = true;
+            }
+            k[n++] = (KeyFile){hostpath_key_file(host->os, hu->name, admin), admin, (int32_t)u};
+        }
+        if (!implicit_listed)
+            k[n++] = (KeyFile){hostpath_key_file(host->os, implicit, true), true, -1};
+        x->n_keys[h] = n;
     }
 }
 
@@ -1273,6 +1285,40 @@ static Path candidate_path(const Analysis *a, const Search *sr, size_t start, Ta
     return p;
 }
 
+/* Records, for every mount of hosts [h0, h1), what the catalog's mount rules could do with it, and
+ * which clauses' paths it matches (Ctx.mount_match, for clause_eval). */
+static void judge_mounts(Ctx *x, size_t h0, size_t h1)
+{
+    Analysis *a = x->a;
+    const Scenario *s = x->s;
+    for (size_t j = x->host_first[h0]; j < x->host_first[h1]; j++) {
+        size_t w = x->host_workloads[j];
+        size_t h = a->host_of[w];
+        Os os = s->hosts[h].os;
+        for (size_t m = 0; m < s->workloads[w].n_mounts; m++) {
+            const char *mp = x->mount_paths[w][m];
+            PathStr mount = {(char *)mp, strlen(mp)};
+            uint8_t risk = 0;
+            for (size_t u = 0; u < x->n_keys[h] && !risk; u++)
+                if (hostpath_covers(mp, x->keys[h][u].key_file)) risk = RISK_KEY;
+            bool *match_of = x->mount_match + (a->mount_first[w] + m) * x->n_clauses;
+            for (size_t t = 0; t < x->c->n; t++) {
+                const Technique *tq = &x->c->techniques[t];
+                for (size_t k = 0; k < tq->n_clauses; k++) {
+                    const Clause *c = &tq->clauses[k];
+                    if (c->mount.need == MOUNT_NONE) continue;
+                    bool paths = path_matches(&mount, &x->paths[t][k], os);
+                    match_of[x->clause_first[t] + k] = paths;
+                    if (c->os && !(c->os & (1u << os))) continue;
+                    if ((c->mount.key_files && (risk & RISK_KEY)) || paths)
+                        risk |= c->mount.need == MOUNT_WRITABLE ? RISK_WRITABLE : RISK_ANY;
+                }
+            }
+            a->mount_risk[a->mount_first[w] + m] = risk;
+        }
+    }
+}
+
 typedef struct WhyNotPool WhyNotPool; /* shared why-not lists, below */
 typedef struct Lazy Lazy;             /* what engine_explain needs, below */
 
@@ -1319,6 +1365,8 @@ static void edges_job(void *work, size_t i)
 {
     Work *wk = work;
     Part *p = &wk->parts[i];
+    index_hosts(&p->x, p->h0, p->h1);
+    judge_mounts(&p->x, p->h0, p->h1);
     build_edges(&p->x, wk->from, p->h0, p->h1);
     sort_runs(p->x.edges, p->x.n_edges, p->x.a->technique_rank);
 }
@@ -1761,45 +1809,6 @@ void engine_explain(Analysis *a, size_t w)
     explain_workload(&lazy->ctx, lazy->pool, w, held);
 }
 
-/* Records, for every mount, what the catalog's mount rules could do with it, and which
- * clauses' paths it matches (Ctx.mount_match, for clause_eval). */
-static void judge_mounts(Ctx *x)
-{
-    Analysis *a = x->a;
-    const Scenario *s = x->s;
-    a->mount_first = xcalloc(s->n_workloads + 1, sizeof *a->mount_first);
-    for (size_t w = 0; w < s->n_workloads; w++)
-        a->mount_first[w + 1] = a->mount_first[w] + s->workloads[w].n_mounts;
-    a->mount_risk = xcalloc(a->mount_first[s->n_workloads] + 1, sizeof *a->mount_risk);
-    x->mount_match =
-        xcalloc(a->mount_first[s->n_workloads] * x->n_clauses + 1, sizeof *x->mount_match);
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        size_t h = a->host_of[w];
-        Os os = s->hosts[h].os;
-        for (size_t m = 0; m < s->workloads[w].n_mounts; m++) {
-            const char *mp = x->mount_paths[w][m];
-            PathStr mount = {(char *)mp, strlen(mp)};
-            uint8_t risk = 0;
-            for (size_t u = 0; u < x->n_keys[h] && !risk; u++)
-                if (hostpath_covers(mp, x->keys[h][u].key_file)) risk = RISK_KEY;
-            bool *match_of = x->mount_match + (a->mount_first[w] + m) * x->n_clauses;
-            for (size_t t = 0; t < x->c->n; t++) {
-                const Technique *tq = &x->c->techniques[t];
-                for (size_t k = 0; k < tq->n_clauses; k++) {
-                    const Clause *c = &tq->clauses[k];
-                    if (c->mount.need == MOUNT_NONE) continue;
-                    bool paths = path_matches(&mount, &x->paths[t][k], os);
-                    match_of[x->clause_first[t] + k] = paths;
-                    if (c->os && !(c->os & (1u << os))) continue;
-                    if ((c->mount.key_files && (risk & RISK_KEY)) || paths)
-                        risk |= c->mount.need == MOUNT_WRITABLE ? RISK_WRITABLE : RISK_ANY;
-                }
-            }
-            a->mount_risk[a->mount_first[w] + m] = risk;
-        }
-    }
-}
-
 void engine_mount_risk(const Analysis *a, size_t w, size_t m, bool *key_file, bool *writable_risk,
                        bool *any_risk)
 {
@@ -1842,7 +1851,6 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
 
     Ctx x = {.s = s, .c = c, .a = a};
     index_scenario(&x);
-    judge_mounts(&x);
     a->technique_rank = technique_ranks(c);
     for (size_t w = 0; w < s->n_workloads; w++) {
         const Workload *wl = &s->workloads[w];
