@@ -1600,6 +1600,7 @@ struct WhyNotPool {
     size_t n_texts, cap_texts;
     char *buf; /* the key being built */
     size_t len, buf_cap;
+    size_t key_host, host_len; /* buf starts with the part of host key_host - 1 (0: none) */
 };
 
 static void key_add(WhyNotPool *p, const char *bytes, size_t n)
@@ -1630,31 +1631,38 @@ static void key_str(WhyNotPool *p, const char *str)
     key_add(p, str, n);
 }
 
-/* The shape key of workload w (in p->buf). */
+/* The shape key of workload w (in p->buf): its host's part (made once per host, the host
+ * and key files), then its own. Fixed fields are one byte each ('A' + value: all are small),
+ * lists are counted and strings length-prefixed, so no two shapes share a key. */
 static void shape_key(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
 {
     const Workload *wl = &x->s->workloads[w];
     size_t h = x->a->host_of[w];
-    const Host *hs = &x->s->hosts[h];
-    p->len = 0;
-    key_num(p, (size_t)(held[0] | held[1] << 1 | held[2] << 2));
-    key_num(p, (size_t)hs->os);
-    key_num(p, hs->ssh);
-    key_num(p, x->n_keys[h]);
-    for (size_t k = 0; k < x->n_keys[h]; k++) {
-        key_num(p, x->keys[h][k].admin);
-        key_str(p, x->keys[h][k].key_file);
+    if (p->key_host != h + 1) {
+        const Host *hs = &x->s->hosts[h];
+        p->len = 0;
+        char fixed[2] = {(char)('A' + hs->os), (char)('A' + hs->ssh)};
+        key_add(p, fixed, sizeof fixed);
+        key_num(p, x->n_keys[h]);
+        for (size_t k = 0; k < x->n_keys[h]; k++) {
+            key_num(p, x->keys[h][k].admin);
+            key_str(p, x->keys[h][k].key_file);
+        }
+        p->host_len = p->len;
+        p->key_host = h + 1;
     }
-    key_num(p, (size_t)wl->isolation);
-    key_num(p, (size_t)wl->account);
-    key_num(p, wl->privileged);
+    p->len = p->host_len;
+    char fixed[4] = {(char)('A' + (held[0] | held[1] << 1 | held[2] << 2)),
+                     (char)('A' + wl->isolation), (char)('A' + wl->account),
+                     (char)('A' + wl->privileged)};
+    key_add(p, fixed, sizeof fixed);
     key_num(p, wl->host_namespaces);
     key_num(p, wl->capabilities.n);
     for (size_t i = 0; i < wl->capabilities.n; i++)
         key_str(p, wl->capabilities.items[i]);
     key_num(p, wl->n_mounts);
     for (size_t m = 0; m < wl->n_mounts; m++) {
-        key_num(p, wl->mounts[m].read_only);
+        key_add(p, wl->mounts[m].read_only ? "r" : "w", 1);
         key_str(p, x->mount_paths[w][m]);
     }
 }
@@ -1673,11 +1681,12 @@ static const char *intern(WhyNotPool *p, char *reason)
     return p->texts[p->n_texts++];
 }
 
-/* Points b (of workload w, holding) at the shared why-not list of its shape. */
-static void explain_boundary(Ctx *x, WhyNotPool *p, BoundaryResult *b, const bool held[3])
+/* Points workload w's holding boundaries at the shared why-not lists of its shape. */
+static void explain_shape(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
 {
-    size_t w = b->workload, i;
-    int kind = b->kind == BOUNDARY_HOST_VOLUME;
+    BoundaryResult *b[2] = {&x->a->boundaries[2 * w], &x->a->boundaries[2 * w + 1]};
+    if (b[0]->fails && b[1]->fails) return;
+    size_t i;
     shape_key(x, p, w, held);
     if (!strmap_get(&p->shapes, p->buf, &i)) {
         i = p->n;
@@ -1689,14 +1698,17 @@ static void explain_boundary(Ctx *x, WhyNotPool *p, BoundaryResult *b, const boo
         p->n++;
     }
     ShapeLists *l = &p->lists[i];
-    if (!l->made[kind]) {
-        l->made[kind] = true;
-        explain_holds(x, w, b->kind, held, &l->why[kind], &l->n[kind]);
-        for (size_t k = 0; k < l->n[kind]; k++)
-            l->why[kind][k].reason = (char *)intern(p, l->why[kind][k].reason);
+    for (int kind = 0; kind < 2; kind++) {
+        if (b[kind]->fails) continue;
+        if (!l->made[kind]) {
+            l->made[kind] = true;
+            explain_holds(x, w, b[kind]->kind, held, &l->why[kind], &l->n[kind]);
+            for (size_t k = 0; k < l->n[kind]; k++)
+                l->why[kind][k].reason = (char *)intern(p, l->why[kind][k].reason);
+        }
+        b[kind]->why_not = l->why[kind];
+        b[kind]->n_why_not = l->n[kind];
     }
-    b->why_not = l->why[kind];
-    b->n_why_not = l->n[kind];
 }
 
 static WhyNotPool *why_not_pool_new(void)
@@ -1736,9 +1748,7 @@ struct Lazy {
 
 static void explain_workload(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
 {
-    BoundaryResult *iso = &x->a->boundaries[2 * w], *vol = &x->a->boundaries[2 * w + 1];
-    if (!iso->fails) explain_boundary(x, p, iso, held);
-    if (!vol->fails) explain_boundary(x, p, vol, held);
+    explain_shape(x, p, w, held);
 }
 
 /* Judges the boundaries of part i's workloads (Analysis.boundaries is allocated). */
