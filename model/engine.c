@@ -1337,7 +1337,8 @@ typedef struct {
     Triples tr;
     bool *tenant_exposed; /* per tenant */
     size_t paths_total;
-    WhyNotPool *pool; /* its why-not lists */
+    WhyNotPool *pool;   /* its why-not lists and technique lists */
+    uint32_t *found[2]; /* judging a workload: the techniques breaking each boundary */
 } Part;
 
 typedef struct {
@@ -1503,14 +1504,6 @@ static int technique_index_cmp(const void *x, const void *y, void *rank)
     return technique_cmp(rank, p, q);
 }
 
-static void add_unique(uint32_t **list, size_t *n, uint32_t v)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*list)[i] == v) return;
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = v;
-}
-
 /* Which workload boundary an edge leaving workload w breaks, or NONE. */
 static BoundaryKind breaks(const Analysis *a, const Edge *e, size_t w)
 {
@@ -1601,7 +1594,33 @@ struct WhyNotPool {
     char *buf; /* the key being built */
     size_t len, buf_cap;
     size_t key_host, host_len; /* buf starts with the part of host key_host - 1 (0: none) */
+    struct Chunk *chunks;      /* boundaries' technique lists */
 };
+
+/* A block of technique lists; blocks never move, so lists can point into them. */
+typedef struct Chunk {
+    struct Chunk *next;
+    size_t used, cap;
+    uint32_t items[];
+} Chunk;
+
+/* A copy of list (n items) in the pool; NULL when n is 0. */
+static uint32_t *pool_copy(WhyNotPool *p, const uint32_t *list, size_t n)
+{
+    if (!n) return NULL;
+    if (!p->chunks || p->chunks->cap - p->chunks->used < n) {
+        size_t cap = n > 16384 ? n : 16384;
+        Chunk *c = xmalloc(sizeof *c + cap * sizeof *c->items);
+        c->next = p->chunks;
+        c->used = 0;
+        c->cap = cap;
+        p->chunks = c;
+    }
+    uint32_t *out = p->chunks->items + p->chunks->used;
+    memcpy(out, list, n * sizeof *list);
+    p->chunks->used += n;
+    return out;
+}
 
 static void key_add(WhyNotPool *p, const char *bytes, size_t n)
 {
@@ -1735,6 +1754,10 @@ static void why_not_pool_free(WhyNotPool *p)
     strmap_done(&p->shapes);
     strmap_done(&p->reasons);
     free(p->buf);
+    for (Chunk *c = p->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     free(p);
 }
 
@@ -1784,6 +1807,9 @@ static void judge_job(void *work, size_t part)
                         held[state_level(a, e->to)] = true;
                 }
             }
+        /* the techniques that break each boundary: gathered here, then kept in the part's
+         * pool (a catalog lists each technique once) */
+        size_t n_found[2] = {0, 0};
         for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
             if (!held[level]) continue;
             uint32_t st = workload_state(w, (Level)level);
@@ -1791,17 +1817,24 @@ static void judge_job(void *work, size_t part)
                 const Edge *e = &a->edges[i];
                 BoundaryKind k = breaks(a, e, w);
                 if (k == BOUNDARY_NONE) continue;
-                BoundaryResult *b = k == BOUNDARY_ISOLATION ? iso : vol;
+                int v = k == BOUNDARY_HOST_VOLUME;
+                BoundaryResult *b = v ? vol : iso;
                 b->fails = true;
-                add_unique(&b->techniques, &b->n_techniques, e->technique);
+                bool seen = false;
+                for (size_t t = 0; t < n_found[v]; t++)
+                    seen |= pt->found[v][t] == e->technique;
+                if (!seen) pt->found[v][n_found[v]++] = e->technique;
                 if (b->servicing == SERVICING_NONE || e->servicing < b->servicing)
                     b->servicing = (Servicing)e->servicing;
             }
         }
-        xqsort_r(iso->techniques, iso->n_techniques, sizeof(uint32_t), technique_index_cmp,
-                 a->technique_rank);
-        xqsort_r(vol->techniques, vol->n_techniques, sizeof(uint32_t), technique_index_cmp,
-                 a->technique_rank);
+        for (int v = 0; v < 2; v++) {
+            BoundaryResult *b = v ? vol : iso;
+            xqsort_r(pt->found[v], n_found[v], sizeof(uint32_t), technique_index_cmp,
+                     a->technique_rank);
+            b->techniques = pool_copy(pt->pool, pt->found[v], n_found[v]);
+            b->n_techniques = n_found[v];
+        }
         if (lazy)
             lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
         else
@@ -1883,6 +1916,8 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
         p->tr = (Triples){.host_bits = bits_for(s->n_hosts), .tenant_bits = bits_for(s->n_tenants)};
         p->tenant_exposed = xcalloc(s->n_tenants + 1, sizeof *p->tenant_exposed);
         p->pool = why_not_pool_new();
+        p->found[0] = xcalloc(c->n + 1, sizeof *p->found[0]);
+        p->found[1] = xcalloc(c->n + 1, sizeof *p->found[1]);
     }
 
     /* the edges, joined in host order whatever ran first */
@@ -1946,6 +1981,8 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     for (size_t i = 0; i < n_parts; i++) {
         pools[i] = wk.parts[i].pool;
         free(wk.parts[i].tenant_exposed);
+        free(wk.parts[i].found[0]);
+        free(wk.parts[i].found[1]);
     }
     a->why_not_pool = pools;
     free(wk.attacked);
@@ -1974,9 +2011,6 @@ void analysis_free(Analysis *a)
     for (size_t i = 0; i < a->n_paths; i++)
         free(a->paths[i].steps);
     free(a->paths);
-    for (size_t i = 0; i < a->n_boundaries; i++) {
-        free(a->boundaries[i].techniques);
-    }
     WhyNotPool **pools = a->why_not_pool;
     for (size_t i = 0; pools && pools[i]; i++)
         why_not_pool_free(pools[i]);
