@@ -27,7 +27,7 @@ static const DecisionBook *decisions_shown;
 static void write_decision(JsonW *w, const DecisionBook *b, size_t i)
 {
     const Decision *d = &b->list.items[i];
-    jsonw_object(w);
+    jsonw_object_inline(w);
     jsonw_kint(w, "id", d->id);
     jsonw_kstring(w, "subject", d->subject);
     jsonw_kstring(w, "kind", decision_kind_name(d->kind));
@@ -133,7 +133,7 @@ static void write_boundaries(JsonW *w, const Analysis *a)
     for (size_t i = 0; i < a->n_boundaries; i++) {
         const BoundaryResult *b = order[i];
         const Workload *wl = &s->workloads[b->workload];
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "workload", wl->id);
         jsonw_kstring(w, "tenant", wl->tenant);
         jsonw_kstring(w, "host", wl->host);
@@ -173,7 +173,7 @@ static void write_exposure(JsonW *w, const Analysis *a)
     jsonw_array(w);
     for (size_t i = 0; i < a->n_exposure; i++) {
         const Exposure *e = &a->exposure[i];
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "from", s->tenants[e->from].id);
         jsonw_kstring(w, "to", s->tenants[e->to].id);
         jsonw_key(w, "hosts");
@@ -211,7 +211,7 @@ static void write_findings(JsonW *w, const Analysis *a, const Findings *f)
     jsonw_array(w);
     for (size_t i = 0; i < f->n; i++) {
         const Finding *x = &f->items[i];
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "id", finding_kind_id(x->kind));
         jsonw_kstring(w, "title", finding_title(x->kind));
         jsonw_kstring(w, "severity", severity_name(x->severity));
@@ -251,7 +251,7 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
     for (size_t i = 0; i < p->n_items; i++) {
         const FixItem *it = &p->items[i];
         const Change *c = &it->change;
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "change", change_kind_name(c->kind));
         switch (c->kind) {
         case CHANGE_SSH_OFF: jsonw_kstring(w, "host", s->hosts[c->target].id); break;
@@ -287,7 +287,7 @@ static void write_paths(JsonW *w, const Report *r)
     jsonw_array(w);
     for (size_t i = 0; i < paths_shown(r); i++) {
         const Path *p = &a->paths[i];
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "from", s->workloads[p->start].id);
         char *to =
             xasprintf("%s:%s", p->kind == TARGET_HOST ? "host" : "tenant",
@@ -346,7 +346,7 @@ static void write_assumed(JsonW *w, const Analysis *a)
     jsonw_array(w);
     for (size_t i = 0; i < n; i++) {
         const Workload *wl = &s->workloads[order[i]];
-        jsonw_object(w);
+        jsonw_object_inline(w);
         jsonw_kstring(w, "workload", wl->id);
         jsonw_key(w, "notes");
         jsonw_array(w);

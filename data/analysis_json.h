@@ -23,7 +23,8 @@ typedef struct {
                                              none shown */
 } Report;
 
-/* Writes r to out (pretty-printed). */
+/* Writes r to out: the document and its top-level keys pretty-printed, each element of a
+ * top-level array (boundaries, exposure, paths, findings, fixes, ...) on one line. */
 void analysis_write_json(const Report *r, FILE *out);
 /* Writes r into an owned string. */
 char *analysis_to_json(const Report *r);

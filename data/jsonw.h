@@ -29,8 +29,9 @@ char *jsonw_finish(JsonW *w);
 
 void jsonw_object(JsonW *w);
 void jsonw_array(JsonW *w);
-void jsonw_array_inline(JsonW *w);  /* ["a", "b"] on one line */
-void jsonw_object_inline(JsonW *w); /* {"a": 1, "b": 2} on one line */
+/* On one line; every container opened inside an inline one is inline too. */
+void jsonw_array_inline(JsonW *w);  /* ["a", "b"] */
+void jsonw_object_inline(JsonW *w); /* {"a": 1, "b": 2} */
 void jsonw_end(JsonW *w);
 void jsonw_key(JsonW *w, const char *key);
 void jsonw_string(JsonW *w, const char *s); /* NULL writes null */

@@ -635,8 +635,8 @@ Test(decisions, json_carries_decisions_and_stays_valid)
     char *path = xasprintf("%s/analysis.json", dir);
     write_text(path, json);
     cr_assert_eq(validate(OWN_SCHEMA, path), 0, "not valid against " OWN_SCHEMA);
-    cr_assert(strstr(json, "\"subject\": \"boundary:guest-app:isolation\",\n"
-                           "        \"kind\": \"accept\",\n"),
+    /* a decision is written on one line (the line of its item, or of the decisions list) */
+    cr_assert(strstr(json, "\"subject\": \"boundary:guest-app:isolation\", \"kind\": \"accept\", "),
               "%s", json);
     cr_assert(strstr(json, "\"decisions\": ["));
     free(json);
