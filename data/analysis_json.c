@@ -1,6 +1,7 @@
 /* The JSON form of an analysis: see analysis_json.h and docs/analysis.schema.json. */
 #include "analysis_json.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,20 +9,203 @@
 #include "decision.h"
 #include "xalloc.h"
 
-char *analysis_state_id(const Analysis *a, uint32_t state)
+/* A text buffer reused from item to item, so that writing one allocates nothing. */
+typedef struct {
+    char *buf; /* owned */
+    size_t len, cap;
+} Scratch;
+
+static void scratch_add(Scratch *sc, const char *s)
+{
+    size_t n = strlen(s);
+    xgrow((void **)&sc->buf, &sc->cap, sc->len + n + 1, 1);
+    memcpy(sc->buf + sc->len, s, n + 1);
+    sc->len += n;
+}
+
+/* Writes the identifier of state into sc (emptied first) and returns it. */
+static const char *state_id(Scratch *sc, const Analysis *a, uint32_t state)
 {
     size_t owner = state_owner(a, state);
     Level level = state_level(a, state);
-    const char *lv = level == LEVEL_ADMIN ? "admin" : "user";
-    if (state_is_host(a, state)) return xasprintf("host:%s:%s", a->scenario->hosts[owner].id, lv);
-    if (level == LEVEL_VM) return xasprintf("vm:%s", a->scenario->workloads[owner].id);
-    return xasprintf("workload:%s:%s", a->scenario->workloads[owner].id, lv);
+    const char *lv = level == LEVEL_ADMIN ? ":admin" : ":user";
+    sc->len = 0;
+    if (state_is_host(a, state)) {
+        scratch_add(sc, "host:");
+        scratch_add(sc, a->scenario->hosts[owner].id);
+        scratch_add(sc, lv);
+    } else if (level == LEVEL_VM) {
+        scratch_add(sc, "vm:");
+        scratch_add(sc, a->scenario->workloads[owner].id);
+    } else {
+        scratch_add(sc, "workload:");
+        scratch_add(sc, a->scenario->workloads[owner].id);
+        scratch_add(sc, lv);
+    }
+    return sc->buf;
 }
 
-static const Analysis *sort_a; /* qsort context */
-/* The decisions of the report being written (write_all sets it); NULL: none. A file-level
- * context like sort_a: the writer is not re-entered. */
-static const DecisionBook *decisions_shown;
+char *analysis_state_id(const Analysis *a, uint32_t state)
+{
+    Scratch sc = {0};
+    state_id(&sc, a, state);
+    return sc.buf;
+}
+
+/* Ids written as JSON strings once, for the many times they are written (a 150k fleet names
+ * its hosts 2.5 million times), and kept together in memory, unlike the items they name. */
+typedef struct {
+    char *text; /* the ids one after another, each quoted and escaped; owned */
+    size_t *at; /* id i is text[at[i]] up to text[at[i + 1]]; owned */
+} Quoted;
+
+static void quoted_init(Quoted *q, const Analysis *a, size_t n,
+                        const char *(*id)(const Analysis *, size_t))
+{
+    JsonW w;
+    jsonw_init_buf(&w, false);
+    q->at = xcalloc(n + 1, sizeof *q->at);
+    for (size_t i = 0; i < n; i++) {
+        q->at[i] = w.len;
+        jsonw_string(&w, id(a, i));
+    }
+    q->at[n] = w.len;
+    q->text = jsonw_finish(&w);
+}
+
+static void quoted_done(Quoted *q)
+{
+    free(q->text);
+    free(q->at);
+}
+
+static void write_quoted(JsonW *w, const Quoted *q, size_t i)
+{
+    jsonw_raw(w, q->text + q->at[i], q->at[i + 1] - q->at[i]);
+}
+
+static const char *host_id(const Analysis *a, size_t i)
+{
+    return a->scenario->hosts[i].id;
+}
+static const char *tenant_id(const Analysis *a, size_t i)
+{
+    return a->scenario->tenants[i].id;
+}
+static const char *workload_id(const Analysis *a, size_t i)
+{
+    return a->scenario->workloads[i].id;
+}
+static const char *technique_id(const Analysis *a, size_t i)
+{
+    return a->catalog->techniques[i].id;
+}
+
+/* An id with its first 8 bytes as a big-endian number (zeros after its end): sorting compares
+ * numbers, and strings only where those are equal. */
+typedef struct {
+    uint64_t prefix;
+    const char *id;
+    size_t index;
+} IdKey;
+
+static int id_key_order(const void *x, const void *y)
+{
+    const IdKey *p = x, *q = y;
+    if (p->prefix != q->prefix) return p->prefix < q->prefix ? -1 : 1;
+    /* equal prefixes: the ids are equal if they end within them, else the rest decides */
+    int c = (p->prefix & 0xff) ? strcmp(p->id + 8, q->id + 8) : 0;
+    return c ? c : p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* The indices 0..n-1 ordered by id, as strcmp orders the ids. Owned. */
+static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const Analysis *, size_t))
+{
+    IdKey *keys = xcalloc(n + 1, sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *s = (const unsigned char *)id(a, i);
+        uint64_t prefix = 0;
+        bool ended = false;
+        for (size_t k = 0; k < 8; k++) {
+            ended = ended || !s[k];
+            prefix = prefix << 8 | (ended ? 0u : s[k]);
+        }
+        keys[i] = (IdKey){prefix, (const char *)s, i};
+    }
+    xqsort(keys, n, sizeof *keys, id_key_order);
+    size_t *order = xcalloc(n + 1, sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = keys[i].index;
+    free(keys);
+    return order;
+}
+
+/* What the writers of one report share; read-only once made. */
+typedef struct {
+    const Report *r;
+    const Analysis *a;
+    const DecisionBook *decisions; /* to show beside each item; NULL: none to show */
+    Quoted workloads, hosts, tenants, techniques;
+    size_t *workload_order, *host_order, *tenant_order; /* indices by id; owned */
+} Out;
+
+static void out_init(Out *o, const Report *r)
+{
+    const Analysis *a = r->analysis;
+    const Scenario *s = a->scenario;
+    o->r = r;
+    o->a = a;
+    /* with no decision at all, no item needs its subject worked out */
+    o->decisions = r->decisions && r->decisions->list.n ? r->decisions : NULL;
+    quoted_init(&o->workloads, a, s->n_workloads, workload_id);
+    quoted_init(&o->hosts, a, s->n_hosts, host_id);
+    quoted_init(&o->tenants, a, s->n_tenants, tenant_id);
+    quoted_init(&o->techniques, a, a->catalog->n, technique_id);
+    o->workload_order = id_order(a, s->n_workloads, workload_id);
+    o->host_order = id_order(a, s->n_hosts, host_id);
+    o->tenant_order = id_order(a, s->n_tenants, tenant_id);
+}
+
+static void out_done(Out *o)
+{
+    quoted_done(&o->workloads);
+    quoted_done(&o->hosts);
+    quoted_done(&o->tenants);
+    quoted_done(&o->techniques);
+    free(o->workload_order);
+    free(o->host_order);
+    free(o->tenant_order);
+}
+
+/* One of the document's large arrays: element i is written by write. */
+typedef struct {
+    const char *key;
+    size_t n;
+    void (*write)(JsonW *w, const Out *o, size_t i, Scratch *sc);
+    /* optional, called before element i is written: starts loading what the elements a few
+     * places on will read (the items are scattered in memory, and waiting for each in turn
+     * was most of the writing time) */
+    void (*ahead)(const Out *o, size_t i, size_t n);
+} Items;
+
+/* Writes elements lo to hi - 1 of it. */
+static void write_range(JsonW *w, const Out *o, const Items *it, size_t lo, size_t hi, Scratch *sc)
+{
+    for (size_t i = lo; i < hi; i++) {
+        if (it->ahead) it->ahead(o, i, it->n);
+        it->write(w, o, i, sc);
+    }
+}
+
+static void write_items(JsonW *w, const Out *o, const Items *it)
+{
+    Scratch sc = {0};
+    jsonw_key(w, it->key);
+    jsonw_array(w);
+    write_range(w, o, it, 0, it->n, &sc);
+    jsonw_end(w);
+    free(sc.buf);
+}
 
 /* Decision i of b as an object (docs/analysis.schema.json, definitions.decision). */
 static void write_decision(JsonW *w, const DecisionBook *b, size_t i)
@@ -51,138 +235,162 @@ static void write_decision(JsonW *w, const DecisionBook *b, size_t i)
 }
 
 /* "decision": the current decision on subject (owned: freed here), when there is one. */
-static void write_item_decision(JsonW *w, char *subject)
+static void write_item_decision(JsonW *w, const DecisionBook *b, char *subject)
 {
-    size_t i = decision_book_find(decisions_shown, subject);
+    size_t i = decision_book_find(b, subject);
     free(subject);
     if (i == SIZE_MAX) return;
     jsonw_key(w, "decision");
-    write_decision(w, decisions_shown, i);
+    write_decision(w, b, i);
 }
 
-static int boundary_order(const void *x, const void *y)
-{
-    const BoundaryResult *p = *(const BoundaryResult *const *)x;
-    const BoundaryResult *q = *(const BoundaryResult *const *)y;
-    int c = strcmp(sort_a->scenario->workloads[p->workload].id,
-                   sort_a->scenario->workloads[q->workload].id);
-    return c ? c : (int)p->kind - (int)q->kind;
-}
-
-static int id_order(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Writes the sorted ids of the flagged entries of an id-bearing array. */
+/* Writes the ids of the flagged entries, in the order given (by id). */
 static void write_flagged(JsonW *w, const char *key, const bool *flags, size_t n,
-                          const char *(*id)(const Analysis *, size_t), const Analysis *a)
+                          const size_t *order, const Quoted *ids)
 {
-    const char **ids = xcalloc(n + 1, sizeof *ids);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (flags[i]) ids[k++] = id(a, i);
-    xqsort(ids, k, sizeof *ids, id_order);
     jsonw_key(w, key);
     jsonw_array_inline(w);
-    for (size_t i = 0; i < k; i++)
-        jsonw_string(w, ids[i]);
+    for (size_t i = 0; i < n; i++)
+        if (flags[order[i]]) write_quoted(w, ids, order[i]);
     jsonw_end(w);
-    free(ids);
 }
 
-static const char *host_id(const Analysis *a, size_t i)
+static void write_summary(JsonW *w, const Out *o)
 {
-    return a->scenario->hosts[i].id;
-}
-static const char *tenant_id(const Analysis *a, size_t i)
-{
-    return a->scenario->tenants[i].id;
-}
-static const char *workload_id(const Analysis *a, size_t i)
-{
-    return a->scenario->workloads[i].id;
-}
-
-static void write_summary(JsonW *w, const Analysis *a)
-{
+    const Analysis *a = o->a;
     const Scenario *s = a->scenario;
     size_t failing = 0;
     for (size_t i = 0; i < a->n_boundaries; i++)
         failing += a->boundaries[i].fails;
     jsonw_key(w, "summary");
     jsonw_object(w);
-    write_flagged(w, "hosts_compromised", a->host_compromised, s->n_hosts, host_id, a);
-    write_flagged(w, "tenants_exposed", a->tenant_exposed, s->n_tenants, tenant_id, a);
-    write_flagged(w, "starts", a->is_start, s->n_workloads, workload_id, a);
+    write_flagged(w, "hosts_compromised", a->host_compromised, s->n_hosts, o->host_order,
+                  &o->hosts);
+    write_flagged(w, "tenants_exposed", a->tenant_exposed, s->n_tenants, o->tenant_order,
+                  &o->tenants);
+    write_flagged(w, "starts", a->is_start, s->n_workloads, o->workload_order, &o->workloads);
     jsonw_kint(w, "boundaries_failing", (long long)failing);
     jsonw_kint(w, "boundaries_holding", (long long)(a->n_boundaries - failing));
     jsonw_end(w);
 }
 
-static void write_boundaries(JsonW *w, const Analysis *a)
+/* Boundaries by workload id, then kind (isolation before host-volume): element i is the
+ * (i % 2)th of the workload (i / 2)th by id. */
+static const BoundaryResult *boundary_at(const Out *o, size_t i)
 {
-    const Scenario *s = a->scenario;
-    const BoundaryResult **order = xcalloc(a->n_boundaries + 1, sizeof *order);
-    for (size_t i = 0; i < a->n_boundaries; i++)
-        order[i] = &a->boundaries[i];
-    sort_a = a;
-    xqsort(order, a->n_boundaries, sizeof *order, boundary_order);
-    jsonw_key(w, "boundaries");
+    return analysis_boundary(o->a, o->workload_order[i / 2],
+                             i % 2 ? BOUNDARY_HOST_VOLUME : BOUNDARY_ISOLATION);
+}
+
+static void boundary_ahead(const Out *o, size_t i, size_t n)
+{
+    /* in three steps, each reading what the one before loaded */
+    if (i + 16 < n) __builtin_prefetch(boundary_at(o, i + 16));
+    if (i + 8 < n) __builtin_prefetch(boundary_at(o, i + 8)->why_not);
+    if (i + 4 < n) {
+        const BoundaryResult *b = boundary_at(o, i + 4);
+        for (size_t k = 0; k < b->n_why_not; k++)
+            __builtin_prefetch(b->why_not[k].reason);
+    }
+}
+
+static void write_boundary(JsonW *w, const Out *o, size_t i, Scratch *sc)
+{
+    (void)sc;
+    const Analysis *a = o->a;
+    const BoundaryResult *b = boundary_at(o, i);
+    jsonw_object_inline(w);
+    jsonw_key(w, "workload");
+    write_quoted(w, &o->workloads, b->workload);
+    jsonw_key(w, "tenant");
+    write_quoted(w, &o->tenants, a->tenant_of[b->workload]);
+    jsonw_key(w, "host");
+    write_quoted(w, &o->hosts, a->host_of[b->workload]);
+    jsonw_kstring(w, "kind", boundary_name(b->kind));
+    jsonw_kstring(w, "verdict", b->fails ? "fails" : "holds");
+    jsonw_key(w, "techniques");
     jsonw_array(w);
-    for (size_t i = 0; i < a->n_boundaries; i++) {
-        const BoundaryResult *b = order[i];
-        const Workload *wl = &s->workloads[b->workload];
-        jsonw_object_inline(w);
-        jsonw_kstring(w, "workload", wl->id);
-        jsonw_kstring(w, "tenant", wl->tenant);
-        jsonw_kstring(w, "host", wl->host);
-        jsonw_kstring(w, "kind", boundary_name(b->kind));
-        jsonw_kstring(w, "verdict", b->fails ? "fails" : "holds");
-        jsonw_key(w, "techniques");
-        jsonw_array_inline(w);
-        for (size_t k = 0; k < b->n_techniques; k++)
-            jsonw_string(w, a->catalog->techniques[b->techniques[k]].id);
-        jsonw_end(w);
-        jsonw_key(w, "servicing");
-        if (b->fails)
-            jsonw_string(w, servicing_name(b->servicing));
-        else
-            jsonw_null(w);
-        jsonw_kbool(w, "attacked", b->attacked);
-        if (decisions_shown) write_item_decision(w, subject_of_boundary(a, b));
-        jsonw_key(w, "why_not");
-        jsonw_array(w);
-        for (size_t k = 0; k < b->n_why_not; k++) {
-            jsonw_object_inline(w);
-            jsonw_kstring(w, "technique", a->catalog->techniques[b->why_not[k].technique].id);
-            jsonw_kstring(w, "missing", b->why_not[k].reason);
-            jsonw_end(w);
-        }
-        jsonw_end(w);
+    for (size_t k = 0; k < b->n_techniques; k++)
+        write_quoted(w, &o->techniques, b->techniques[k]);
+    jsonw_end(w);
+    jsonw_key(w, "servicing");
+    if (b->fails)
+        jsonw_string(w, servicing_name(b->servicing));
+    else
+        jsonw_null(w);
+    jsonw_kbool(w, "attacked", b->attacked);
+    if (o->decisions) write_item_decision(w, o->decisions, subject_of_boundary(a, b));
+    jsonw_key(w, "why_not");
+    jsonw_array(w);
+    for (size_t k = 0; k < b->n_why_not; k++) {
+        jsonw_object(w);
+        jsonw_key(w, "technique");
+        write_quoted(w, &o->techniques, b->why_not[k].technique);
+        jsonw_kstring(w, "missing", b->why_not[k].reason);
         jsonw_end(w);
     }
     jsonw_end(w);
-    free(order);
+    jsonw_end(w);
 }
 
-static void write_exposure(JsonW *w, const Analysis *a)
+static void exposure_ahead(const Out *o, size_t i, size_t n)
 {
-    const Scenario *s = a->scenario;
-    jsonw_key(w, "exposure");
+    if (i + 16 < n) __builtin_prefetch(o->a->exposure[i + 16].hosts);
+}
+
+static void write_exposure(JsonW *w, const Out *o, size_t i, Scratch *sc)
+{
+    (void)sc;
+    const Exposure *e = &o->a->exposure[i];
+    jsonw_object_inline(w);
+    jsonw_key(w, "from");
+    write_quoted(w, &o->tenants, e->from);
+    jsonw_key(w, "to");
+    write_quoted(w, &o->tenants, e->to);
+    jsonw_key(w, "hosts");
     jsonw_array(w);
-    for (size_t i = 0; i < a->n_exposure; i++) {
-        const Exposure *e = &a->exposure[i];
-        jsonw_object_inline(w);
-        jsonw_kstring(w, "from", s->tenants[e->from].id);
-        jsonw_kstring(w, "to", s->tenants[e->to].id);
-        jsonw_key(w, "hosts");
-        jsonw_array_inline(w);
-        for (size_t k = 0; k < e->n_hosts; k++)
-            jsonw_string(w, s->hosts[e->hosts[k]].id);
-        jsonw_end(w);
+    for (size_t k = 0; k < e->n_hosts; k++)
+        write_quoted(w, &o->hosts, e->hosts[k]);
+    jsonw_end(w);
+    jsonw_end(w);
+}
+
+static void write_path(JsonW *w, const Out *o, size_t i, Scratch *sc)
+{
+    const Analysis *a = o->a;
+    const Scenario *s = a->scenario;
+    const Path *p = &a->paths[i];
+    jsonw_object_inline(w);
+    jsonw_key(w, "from");
+    write_quoted(w, &o->workloads, p->start);
+    sc->len = 0;
+    scratch_add(sc, p->kind == TARGET_HOST ? "host:" : "tenant:");
+    scratch_add(sc, p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id);
+    jsonw_kstring(w, "to", sc->buf);
+    jsonw_kint(w, "effort", p->effort);
+    if (o->decisions) write_item_decision(w, o->decisions, subject_of_path(a, p));
+    jsonw_key(w, "steps");
+    jsonw_array(w);
+    for (size_t k = 0; k < p->n_steps; k++) {
+        const Edge *e = &a->edges[p->steps[k]];
+        jsonw_object(w);
+        jsonw_key(w, "technique");
+        write_quoted(w, &o->techniques, e->technique);
+        jsonw_kstring(w, "boundary", boundary_name((BoundaryKind)e->crosses));
+        jsonw_key(w, "servicing");
+        if (e->servicing != SERVICING_NONE)
+            jsonw_string(w, servicing_name((Servicing)e->servicing));
+        else
+            jsonw_null(w);
+        jsonw_kint(w, "effort", e->effort);
+        jsonw_kstring(w, "from", state_id(sc, a, e->from));
+        jsonw_kstring(w, "to", state_id(sc, a, e->to));
+        if (e->mount >= 0)
+            jsonw_kstring(w, "mount",
+                          s->workloads[state_owner(a, e->from)].mounts[e->mount].host_path);
         jsonw_end(w);
     }
+    jsonw_end(w);
     jsonw_end(w);
 }
 
@@ -190,6 +398,63 @@ static size_t paths_shown(const Report *r)
 {
     size_t n = r->analysis->n_paths;
     return r->max_paths && r->max_paths < n ? r->max_paths : n;
+}
+
+/* The assumptions an importer made, per workload that has any, by workload id: element i is
+ * the workload ith by id, or nothing when it has none. */
+static void write_assumed(JsonW *w, const Out *o, size_t i, Scratch *sc)
+{
+    (void)sc;
+    size_t x = o->workload_order[i];
+    const Workload *wl = &o->a->scenario->workloads[x];
+    if (!wl->notes.n) return;
+    jsonw_object_inline(w);
+    jsonw_key(w, "workload");
+    write_quoted(w, &o->workloads, x);
+    jsonw_key(w, "notes");
+    jsonw_array(w);
+    for (size_t k = 0; k < wl->notes.n; k++)
+        jsonw_string(w, wl->notes.items[k]);
+    jsonw_end(w);
+    jsonw_end(w);
+}
+
+static void finding_ahead(const Out *o, size_t i, size_t n)
+{
+    if (i + 8 < n) {
+        const Finding *x = &o->r->findings->items[i + 8];
+        __builtin_prefetch(x->workloads);
+        __builtin_prefetch(x->tenants);
+        __builtin_prefetch(x->detail);
+    }
+}
+
+static void write_finding(JsonW *w, const Out *o, size_t i, Scratch *sc)
+{
+    (void)sc;
+    const Finding *x = &o->r->findings->items[i];
+    jsonw_object_inline(w);
+    jsonw_kstring(w, "id", finding_kind_id(x->kind));
+    jsonw_kstring(w, "title", finding_title(x->kind));
+    jsonw_kstring(w, "severity", severity_name(x->severity));
+    jsonw_kstring(w, "detail", x->detail);
+    jsonw_key(w, "workloads");
+    jsonw_array(w);
+    for (size_t k = 0; k < x->n_workloads; k++)
+        write_quoted(w, &o->workloads, x->workloads[k]);
+    jsonw_end(w);
+    jsonw_key(w, "hosts");
+    jsonw_array(w);
+    write_quoted(w, &o->hosts, x->host);
+    jsonw_end(w);
+    jsonw_key(w, "tenants");
+    jsonw_array(w);
+    for (size_t k = 0; k < x->n_tenants; k++)
+        write_quoted(w, &o->tenants, x->tenants[k]);
+    jsonw_end(w);
+    jsonw_kstring(w, "source", finding_source(x->kind));
+    if (o->decisions) write_item_decision(w, o->decisions, subject_of_finding(o->a, x));
+    jsonw_end(w);
 }
 
 static void write_pathkeys(JsonW *w, const PathKey *keys, size_t n)
@@ -204,42 +469,9 @@ static void write_pathkeys(JsonW *w, const PathKey *keys, size_t n)
     jsonw_end(w);
 }
 
-static void write_findings(JsonW *w, const Analysis *a, const Findings *f)
+static void write_plan(JsonW *w, const Out *o, const FixPlan *p)
 {
-    const Scenario *s = a->scenario;
-    jsonw_key(w, "findings");
-    jsonw_array(w);
-    for (size_t i = 0; i < f->n; i++) {
-        const Finding *x = &f->items[i];
-        jsonw_object_inline(w);
-        jsonw_kstring(w, "id", finding_kind_id(x->kind));
-        jsonw_kstring(w, "title", finding_title(x->kind));
-        jsonw_kstring(w, "severity", severity_name(x->severity));
-        jsonw_kstring(w, "detail", x->detail);
-        jsonw_key(w, "workloads");
-        jsonw_array_inline(w);
-        for (size_t k = 0; k < x->n_workloads; k++)
-            jsonw_string(w, s->workloads[x->workloads[k]].id);
-        jsonw_end(w);
-        jsonw_key(w, "hosts");
-        jsonw_array_inline(w);
-        jsonw_string(w, s->hosts[x->host].id);
-        jsonw_end(w);
-        jsonw_key(w, "tenants");
-        jsonw_array_inline(w);
-        for (size_t k = 0; k < x->n_tenants; k++)
-            jsonw_string(w, s->tenants[x->tenants[k]].id);
-        jsonw_end(w);
-        jsonw_kstring(w, "source", finding_source(x->kind));
-        if (decisions_shown) write_item_decision(w, subject_of_finding(a, x));
-        jsonw_end(w);
-    }
-    jsonw_end(w);
-}
-
-static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
-{
-    const Scenario *s = a->scenario;
+    const Scenario *s = o->a->scenario;
     jsonw_key(w, "fix_plan");
     jsonw_object(w);
     jsonw_kstring(w, "method", p->skipped ? "skipped" : p->exact ? "exact" : "greedy");
@@ -269,7 +501,7 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
         jsonw_kstring(w, "description", d);
         free(d);
         jsonw_kint(w, "closes", (long long)it->n_closes);
-        if (decisions_shown) write_item_decision(w, subject_of_change(s, c));
+        if (o->decisions) write_item_decision(w, o->decisions, subject_of_change(s, c));
         jsonw_key(w, "paths");
         write_pathkeys(w, it->closes, it->n_closes);
         jsonw_end(w);
@@ -279,91 +511,12 @@ static void write_plan(JsonW *w, const Analysis *a, const FixPlan *p)
     write_pathkeys(w, p->unclosable, p->n_unclosable);
 }
 
-static void write_paths(JsonW *w, const Report *r)
-{
-    const Analysis *a = r->analysis;
-    const Scenario *s = a->scenario;
-    jsonw_key(w, "paths");
-    jsonw_array(w);
-    for (size_t i = 0; i < paths_shown(r); i++) {
-        const Path *p = &a->paths[i];
-        jsonw_object_inline(w);
-        jsonw_kstring(w, "from", s->workloads[p->start].id);
-        char *to =
-            xasprintf("%s:%s", p->kind == TARGET_HOST ? "host" : "tenant",
-                      p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id);
-        jsonw_kstring(w, "to", to);
-        free(to);
-        jsonw_kint(w, "effort", p->effort);
-        if (decisions_shown) write_item_decision(w, subject_of_path(a, p));
-        jsonw_key(w, "steps");
-        jsonw_array(w);
-        for (size_t k = 0; k < p->n_steps; k++) {
-            const Edge *e = &a->edges[p->steps[k]];
-            const Technique *t = &a->catalog->techniques[e->technique];
-            char *from = analysis_state_id(a, e->from), *dest = analysis_state_id(a, e->to);
-            jsonw_object(w);
-            jsonw_kstring(w, "technique", t->id);
-            jsonw_kstring(w, "boundary", boundary_name((BoundaryKind)e->crosses));
-            jsonw_key(w, "servicing");
-            if (e->servicing != SERVICING_NONE)
-                jsonw_string(w, servicing_name((Servicing)e->servicing));
-            else
-                jsonw_null(w);
-            jsonw_kint(w, "effort", e->effort);
-            jsonw_kstring(w, "from", from);
-            jsonw_kstring(w, "to", dest);
-            if (e->mount >= 0)
-                jsonw_kstring(w, "mount",
-                              s->workloads[state_owner(a, e->from)].mounts[e->mount].host_path);
-            jsonw_end(w);
-            free(from);
-            free(dest);
-        }
-        jsonw_end(w);
-        jsonw_end(w);
-    }
-    jsonw_end(w);
-}
-
-/* The assumptions an importer made, per workload that has any, sorted by workload id. */
-static int workload_index_order(const void *x, const void *y)
-{
-    return strcmp(sort_a->scenario->workloads[*(const size_t *)x].id,
-                  sort_a->scenario->workloads[*(const size_t *)y].id);
-}
-
-static void write_assumed(JsonW *w, const Analysis *a)
-{
-    const Scenario *s = a->scenario;
-    size_t *order = xcalloc(s->n_workloads + 1, sizeof *order);
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_workloads; i++)
-        if (s->workloads[i].notes.n) order[n++] = i;
-    sort_a = a;
-    xqsort(order, n, sizeof *order, workload_index_order);
-    jsonw_key(w, "assumed");
-    jsonw_array(w);
-    for (size_t i = 0; i < n; i++) {
-        const Workload *wl = &s->workloads[order[i]];
-        jsonw_object_inline(w);
-        jsonw_kstring(w, "workload", wl->id);
-        jsonw_key(w, "notes");
-        jsonw_array(w);
-        for (size_t k = 0; k < wl->notes.n; k++)
-            jsonw_string(w, wl->notes.items[k]);
-        jsonw_end(w);
-        jsonw_end(w);
-    }
-    jsonw_end(w);
-    free(order);
-}
-
 static void write_all(JsonW *w, const Report *r)
 {
     const Analysis *a = r->analysis;
     const Scenario *s = a->scenario;
-    decisions_shown = r->decisions;
+    Out o;
+    out_init(&o, r);
     jsonw_object(w);
     jsonw_kstring(w, "scenario", s->name);
     jsonw_key(w, "assumptions");
@@ -371,14 +524,16 @@ static void write_all(JsonW *w, const Report *r)
     for (int i = 0; i < ASSUME_COUNT; i++)
         jsonw_kbool(w, assumption_name((Assumption)i), s->assume[i]);
     jsonw_end(w);
-    write_summary(w, a);
-    write_boundaries(w, a);
-    write_exposure(w, a);
-    write_paths(w, r);
+    write_summary(w, &o);
+    assert(a->n_boundaries == 2 * s->n_workloads);
+    write_items(w, &o, &(Items){"boundaries", a->n_boundaries, write_boundary, boundary_ahead});
+    write_items(w, &o, &(Items){"exposure", a->n_exposure, write_exposure, exposure_ahead});
+    write_items(w, &o, &(Items){"paths", paths_shown(r), write_path, NULL});
     jsonw_kint(w, "paths_total", (long long)a->paths_total);
-    write_assumed(w, a);
-    if (r->findings) write_findings(w, a, r->findings);
-    if (r->plan) write_plan(w, a, r->plan);
+    write_items(w, &o, &(Items){"assumed", s->n_workloads, write_assumed, NULL});
+    if (r->findings)
+        write_items(w, &o, &(Items){"findings", r->findings->n, write_finding, finding_ahead});
+    if (r->plan) write_plan(w, &o, r->plan);
     if (r->decisions) {
         jsonw_key(w, "decisions");
         jsonw_array(w);
@@ -387,7 +542,7 @@ static void write_all(JsonW *w, const Report *r)
         jsonw_end(w);
     }
     jsonw_end(w);
-    decisions_shown = NULL;
+    out_done(&o);
 }
 
 void analysis_write_json(const Report *r, FILE *out)

@@ -231,6 +231,12 @@ void jsonw_string(JsonW *w, const char *s)
     put_char(w, '"');
 }
 
+void jsonw_raw(JsonW *w, const char *json, size_t n)
+{
+    before_value(w);
+    put(w, json, n);
+}
+
 void jsonw_int(JsonW *w, long long v)
 {
     char b[24], *p = b + sizeof b;

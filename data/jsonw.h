@@ -38,6 +38,9 @@ void jsonw_string(JsonW *w, const char *s); /* NULL writes null */
 void jsonw_int(JsonW *w, long long v);
 void jsonw_bool(JsonW *w, bool v);
 void jsonw_null(JsonW *w);
+/* Writes a value given as JSON text of n bytes, written as is: a string already quoted and
+ * escaped (as jsonw_string writes it, e.g. into a buffer once for a value written often). */
+void jsonw_raw(JsonW *w, const char *json, size_t n);
 
 /* Shorthands for a key and its value. */
 void jsonw_kstring(JsonW *w, const char *key, const char *s);
