@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decision.h"
+#include "jsonw_int.h"
 #include "xalloc.h"
 
 /* A text buffer reused from item to item, so that writing one allocates nothing. */
@@ -57,6 +58,7 @@ char *analysis_state_id(const Analysis *a, uint32_t state)
 typedef struct {
     char *text; /* the ids one after another, each quoted and escaped; owned */
     size_t *at; /* id i is text[at[i]] up to text[at[i + 1]]; owned */
+    size_t n;
 } Quoted;
 
 static void quoted_init(Quoted *q, const Analysis *a, size_t n,
@@ -70,6 +72,7 @@ static void quoted_init(Quoted *q, const Analysis *a, size_t n,
         jsonw_string(&w, id(a, i));
     }
     q->at[n] = w.len;
+    q->n = n;
     q->text = jsonw_finish(&w);
 }
 
@@ -79,9 +82,10 @@ static void quoted_done(Quoted *q)
     free(q->at);
 }
 
-static void write_quoted(JsonW *w, const Quoted *q, size_t i)
+static inline void write_quoted(JsonW *w, const Quoted *q, size_t i)
 {
-    jsonw_raw(w, q->text + q->at[i], q->at[i + 1] - q->at[i]);
+    assert(i < q->n);
+    jsonw_fast_raw(w, q->text + q->at[i], q->at[i + 1] - q->at[i]);
 }
 
 static const char *host_id(const Analysis *a, size_t i)
@@ -99,6 +103,37 @@ static const char *workload_id(const Analysis *a, size_t i)
 static const char *technique_id(const Analysis *a, size_t i)
 {
     return a->catalog->techniques[i].id;
+}
+/* The names of enumerations, quoted once too (some findings' texts are long). */
+static const char *boundary_at_name(const Analysis *a, size_t i)
+{
+    (void)a;
+    return boundary_name((BoundaryKind)i);
+}
+static const char *servicing_at_name(const Analysis *a, size_t i)
+{
+    (void)a;
+    return servicing_name((Servicing)i);
+}
+static const char *severity_at_name(const Analysis *a, size_t i)
+{
+    (void)a;
+    return severity_name((Severity)i);
+}
+static const char *finding_id_at(const Analysis *a, size_t i)
+{
+    (void)a;
+    return finding_kind_id((FindingKind)i);
+}
+static const char *finding_title_at(const Analysis *a, size_t i)
+{
+    (void)a;
+    return finding_title((FindingKind)i);
+}
+static const char *finding_source_at(const Analysis *a, size_t i)
+{
+    (void)a;
+    return finding_source((FindingKind)i);
 }
 
 /* An id with its first 8 bytes as a big-endian number (zeros after its end): sorting compares
@@ -146,6 +181,8 @@ typedef struct {
     const Analysis *a;
     const DecisionBook *decisions; /* to show beside each item; NULL: none to show */
     Quoted workloads, hosts, tenants, techniques;
+    Quoted boundary_names, servicing_names, severities, finding_ids, finding_titles,
+        finding_sources;
     size_t *workload_order, *host_order, *tenant_order; /* indices by id; owned */
 } Out;
 
@@ -161,6 +198,12 @@ static void out_init(Out *o, const Report *r)
     quoted_init(&o->hosts, a, s->n_hosts, host_id);
     quoted_init(&o->tenants, a, s->n_tenants, tenant_id);
     quoted_init(&o->techniques, a, a->catalog->n, technique_id);
+    quoted_init(&o->boundary_names, a, BOUNDARY_COUNT, boundary_at_name);
+    quoted_init(&o->servicing_names, a, SERVICING_COUNT, servicing_at_name);
+    quoted_init(&o->severities, a, SEVERITY_HIGH + 1, severity_at_name);
+    quoted_init(&o->finding_ids, a, FINDING_KIND_COUNT, finding_id_at);
+    quoted_init(&o->finding_titles, a, FINDING_KIND_COUNT, finding_title_at);
+    quoted_init(&o->finding_sources, a, FINDING_KIND_COUNT, finding_source_at);
     o->workload_order = id_order(a, s->n_workloads, workload_id);
     o->host_order = id_order(a, s->n_hosts, host_id);
     o->tenant_order = id_order(a, s->n_tenants, tenant_id);
@@ -172,6 +215,12 @@ static void out_done(Out *o)
     quoted_done(&o->hosts);
     quoted_done(&o->tenants);
     quoted_done(&o->techniques);
+    quoted_done(&o->boundary_names);
+    quoted_done(&o->servicing_names);
+    quoted_done(&o->severities);
+    quoted_done(&o->finding_ids);
+    quoted_done(&o->finding_titles);
+    quoted_done(&o->finding_sources);
     free(o->workload_order);
     free(o->host_order);
     free(o->tenant_order);
@@ -299,38 +348,45 @@ static void write_boundary(JsonW *w, const Out *o, size_t i, Scratch *sc)
     (void)sc;
     const Analysis *a = o->a;
     const BoundaryResult *b = boundary_at(o, i);
-    jsonw_object_inline(w);
-    jsonw_key(w, "workload");
+    jsonw_fast_object_inline(w);
+    jsonw_fast_key_lit(w, "workload");
     write_quoted(w, &o->workloads, b->workload);
-    jsonw_key(w, "tenant");
+    jsonw_fast_key_lit(w, "tenant");
     write_quoted(w, &o->tenants, a->tenant_of[b->workload]);
-    jsonw_key(w, "host");
+    jsonw_fast_key_lit(w, "host");
     write_quoted(w, &o->hosts, a->host_of[b->workload]);
-    jsonw_kstring(w, "kind", boundary_name(b->kind));
-    jsonw_kstring(w, "verdict", b->fails ? "fails" : "holds");
-    jsonw_key(w, "techniques");
-    jsonw_array(w);
+    jsonw_fast_key_lit(w, "kind");
+    write_quoted(w, &o->boundary_names, b->kind);
+    jsonw_fast_key_lit(w, "verdict");
+    if (b->fails)
+        jsonw_fast_string_lit(w, "fails");
+    else
+        jsonw_fast_string_lit(w, "holds");
+    jsonw_fast_key_lit(w, "techniques");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < b->n_techniques; k++)
         write_quoted(w, &o->techniques, b->techniques[k]);
-    jsonw_end(w);
-    jsonw_key(w, "servicing");
+    jsonw_fast_end(w);
+    jsonw_fast_key_lit(w, "servicing");
     if (b->fails)
-        jsonw_string(w, servicing_name(b->servicing));
+        write_quoted(w, &o->servicing_names, b->servicing);
     else
-        jsonw_null(w);
-    jsonw_kbool(w, "attacked", b->attacked);
+        jsonw_fast_null(w);
+    jsonw_fast_key_lit(w, "attacked");
+    jsonw_fast_bool(w, b->attacked);
     if (o->decisions) write_item_decision(w, o->decisions, subject_of_boundary(a, b));
-    jsonw_key(w, "why_not");
-    jsonw_array(w);
+    jsonw_fast_key_lit(w, "why_not");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < b->n_why_not; k++) {
-        jsonw_object(w);
-        jsonw_key(w, "technique");
+        jsonw_fast_object(w);
+        jsonw_fast_key_lit(w, "technique");
         write_quoted(w, &o->techniques, b->why_not[k].technique);
-        jsonw_kstring(w, "missing", b->why_not[k].reason);
-        jsonw_end(w);
+        jsonw_fast_key_lit(w, "missing");
+        jsonw_string(w, b->why_not[k].reason);
+        jsonw_fast_end(w);
     }
-    jsonw_end(w);
-    jsonw_end(w);
+    jsonw_fast_end(w);
+    jsonw_fast_end(w);
 }
 
 static void exposure_ahead(const Out *o, size_t i, size_t n)
@@ -342,17 +398,17 @@ static void write_exposure(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
     (void)sc;
     const Exposure *e = &o->a->exposure[i];
-    jsonw_object_inline(w);
-    jsonw_key(w, "from");
+    jsonw_fast_object_inline(w);
+    jsonw_fast_key_lit(w, "from");
     write_quoted(w, &o->tenants, e->from);
-    jsonw_key(w, "to");
+    jsonw_fast_key_lit(w, "to");
     write_quoted(w, &o->tenants, e->to);
-    jsonw_key(w, "hosts");
-    jsonw_array(w);
+    jsonw_fast_key_lit(w, "hosts");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < e->n_hosts; k++)
         write_quoted(w, &o->hosts, e->hosts[k]);
-    jsonw_end(w);
-    jsonw_end(w);
+    jsonw_fast_end(w);
+    jsonw_fast_end(w);
 }
 
 static void write_path(JsonW *w, const Out *o, size_t i, Scratch *sc)
@@ -360,38 +416,44 @@ static void write_path(JsonW *w, const Out *o, size_t i, Scratch *sc)
     const Analysis *a = o->a;
     const Scenario *s = a->scenario;
     const Path *p = &a->paths[i];
-    jsonw_object_inline(w);
-    jsonw_key(w, "from");
+    jsonw_fast_object_inline(w);
+    jsonw_fast_key_lit(w, "from");
     write_quoted(w, &o->workloads, p->start);
     sc->len = 0;
     scratch_add(sc, p->kind == TARGET_HOST ? "host:" : "tenant:");
     scratch_add(sc, p->kind == TARGET_HOST ? s->hosts[p->target].id : s->tenants[p->target].id);
-    jsonw_kstring(w, "to", sc->buf);
-    jsonw_kint(w, "effort", p->effort);
+    jsonw_fast_key_lit(w, "to");
+    jsonw_string(w, sc->buf);
+    jsonw_fast_key_lit(w, "effort");
+    jsonw_int(w, p->effort);
     if (o->decisions) write_item_decision(w, o->decisions, subject_of_path(a, p));
-    jsonw_key(w, "steps");
-    jsonw_array(w);
+    jsonw_fast_key_lit(w, "steps");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < p->n_steps; k++) {
         const Edge *e = &a->edges[p->steps[k]];
-        jsonw_object(w);
-        jsonw_key(w, "technique");
+        jsonw_fast_object(w);
+        jsonw_fast_key_lit(w, "technique");
         write_quoted(w, &o->techniques, e->technique);
-        jsonw_kstring(w, "boundary", boundary_name((BoundaryKind)e->crosses));
-        jsonw_key(w, "servicing");
+        jsonw_fast_key_lit(w, "boundary");
+        write_quoted(w, &o->boundary_names, e->crosses);
+        jsonw_fast_key_lit(w, "servicing");
         if (e->servicing != SERVICING_NONE)
-            jsonw_string(w, servicing_name((Servicing)e->servicing));
+            write_quoted(w, &o->servicing_names, e->servicing);
         else
-            jsonw_null(w);
-        jsonw_kint(w, "effort", e->effort);
-        jsonw_kstring(w, "from", state_id(sc, a, e->from));
-        jsonw_kstring(w, "to", state_id(sc, a, e->to));
+            jsonw_fast_null(w);
+        jsonw_fast_key_lit(w, "effort");
+        jsonw_int(w, e->effort);
+        jsonw_fast_key_lit(w, "from");
+        jsonw_string(w, state_id(sc, a, e->from));
+        jsonw_fast_key_lit(w, "to");
+        jsonw_string(w, state_id(sc, a, e->to));
         if (e->mount >= 0)
             jsonw_kstring(w, "mount",
                           s->workloads[state_owner(a, e->from)].mounts[e->mount].host_path);
-        jsonw_end(w);
+        jsonw_fast_end(w);
     }
-    jsonw_end(w);
-    jsonw_end(w);
+    jsonw_fast_end(w);
+    jsonw_fast_end(w);
 }
 
 static size_t paths_shown(const Report *r)
@@ -408,15 +470,15 @@ static void write_assumed(JsonW *w, const Out *o, size_t i, Scratch *sc)
     size_t x = o->workload_order[i];
     const Workload *wl = &o->a->scenario->workloads[x];
     if (!wl->notes.n) return;
-    jsonw_object_inline(w);
-    jsonw_key(w, "workload");
+    jsonw_fast_object_inline(w);
+    jsonw_fast_key_lit(w, "workload");
     write_quoted(w, &o->workloads, x);
-    jsonw_key(w, "notes");
-    jsonw_array(w);
+    jsonw_fast_key_lit(w, "notes");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < wl->notes.n; k++)
         jsonw_string(w, wl->notes.items[k]);
-    jsonw_end(w);
-    jsonw_end(w);
+    jsonw_fast_end(w);
+    jsonw_fast_end(w);
 }
 
 static void finding_ahead(const Out *o, size_t i, size_t n)
@@ -433,28 +495,33 @@ static void write_finding(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
     (void)sc;
     const Finding *x = &o->r->findings->items[i];
-    jsonw_object_inline(w);
-    jsonw_kstring(w, "id", finding_kind_id(x->kind));
-    jsonw_kstring(w, "title", finding_title(x->kind));
-    jsonw_kstring(w, "severity", severity_name(x->severity));
-    jsonw_kstring(w, "detail", x->detail);
-    jsonw_key(w, "workloads");
-    jsonw_array(w);
+    jsonw_fast_object_inline(w);
+    jsonw_fast_key_lit(w, "id");
+    write_quoted(w, &o->finding_ids, x->kind);
+    jsonw_fast_key_lit(w, "title");
+    write_quoted(w, &o->finding_titles, x->kind);
+    jsonw_fast_key_lit(w, "severity");
+    write_quoted(w, &o->severities, x->severity);
+    jsonw_fast_key_lit(w, "detail");
+    jsonw_string(w, x->detail);
+    jsonw_fast_key_lit(w, "workloads");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < x->n_workloads; k++)
         write_quoted(w, &o->workloads, x->workloads[k]);
-    jsonw_end(w);
-    jsonw_key(w, "hosts");
-    jsonw_array(w);
+    jsonw_fast_end(w);
+    jsonw_fast_key_lit(w, "hosts");
+    jsonw_fast_array(w);
     write_quoted(w, &o->hosts, x->host);
-    jsonw_end(w);
-    jsonw_key(w, "tenants");
-    jsonw_array(w);
+    jsonw_fast_end(w);
+    jsonw_fast_key_lit(w, "tenants");
+    jsonw_fast_array(w);
     for (size_t k = 0; k < x->n_tenants; k++)
         write_quoted(w, &o->tenants, x->tenants[k]);
-    jsonw_end(w);
-    jsonw_kstring(w, "source", finding_source(x->kind));
+    jsonw_fast_end(w);
+    jsonw_fast_key_lit(w, "source");
+    write_quoted(w, &o->finding_sources, x->kind);
     if (o->decisions) write_item_decision(w, o->decisions, subject_of_finding(o->a, x));
-    jsonw_end(w);
+    jsonw_fast_end(w);
 }
 
 static void write_pathkeys(JsonW *w, const PathKey *keys, size_t n)

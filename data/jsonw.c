@@ -1,4 +1,4 @@
-/* Streaming JSON writer: see jsonw.h. */
+/* Streaming JSON writer: see jsonw.h; its core is inline in jsonw_int.h. */
 #include "jsonw.h"
 
 #include <assert.h>
@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "jsonw_int.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -21,8 +26,7 @@ static void flush(JsonW *w)
     }
 }
 
-/* Slow path of room(): with a FILE, writes the buffer out; grows it when still too small. */
-static void make_room(JsonW *w, size_t n)
+void jsonw_make_room(JsonW *w, size_t n)
 {
     flush(w);
     size_t need = w->len + n + 1; /* + 1: jsonw_finish's NUL */
@@ -30,23 +34,13 @@ static void make_room(JsonW *w, size_t n)
     xgrow((void **)&w->buf, &w->cap, need, 1);
 }
 
-/* Makes room for n more bytes after w->len and returns where they go. */
-static inline char *room(JsonW *w, size_t n)
+void jsonw_newline(JsonW *w)
 {
-    if (w->cap - w->len <= n) make_room(w, n);
-    return w->buf + w->len;
-}
-
-static inline void put(JsonW *w, const char *s, size_t n)
-{
-    memcpy(room(w, n), s, n);
+    size_t n = 1 + 2 * (size_t)w->depth;
+    char *p = jsonw_room(w, n);
+    p[0] = '\n';
+    memset(p + 1, ' ', n - 1);
     w->len += n;
-}
-
-static inline void put_char(JsonW *w, char c)
-{
-    *room(w, 1) = c;
-    w->len++;
 }
 
 void jsonw_init_file(JsonW *w, FILE *f, bool pretty)
@@ -65,96 +59,39 @@ void jsonw_init_buf(JsonW *w, bool pretty)
 char *jsonw_finish(JsonW *w)
 {
     assert(w->depth == 0);
-    if (w->pretty) put_char(w, '\n');
+    if (w->pretty) jsonw_put_char(w, '\n');
     if (w->file) {
         flush(w);
         free(w->buf);
         w->buf = NULL;
         return NULL;
     }
-    *room(w, 0) = '\0';
+    *jsonw_room(w, 0) = '\0';
     char *b = w->buf;
     w->buf = NULL;
     return b;
 }
 
-static void newline(JsonW *w)
-{
-    size_t n = 1 + 2 * (size_t)w->depth;
-    char *p = room(w, n);
-    p[0] = '\n';
-    memset(p + 1, ' ', n - 1);
-    w->len += n;
-}
-
-/* Writes what comes before a value: a comma and a line break, unless after a key. */
-static inline void before_value(JsonW *w)
-{
-    if (w->after_key) {
-        w->after_key = false;
-        return;
-    }
-    int d = w->depth;
-    if (d == 0) return;
-    bool first = w->first[d];
-    w->first[d] = false;
-    if (w->pretty && !w->inline_[d]) {
-        if (!first) put_char(w, ',');
-        newline(w);
-    } else if (!first) {
-        put(w, ", ", w->pretty ? 2 : 1);
-    }
-}
-
-static void open(JsonW *w, char c, bool inl)
-{
-    before_value(w);
-    put_char(w, c);
-    assert(w->depth + 1 < JSONW_MAX_DEPTH);
-    w->depth++;
-    w->first[w->depth] = true;
-    w->close[w->depth] = c == '{' ? '}' : ']';
-    w->inline_[w->depth] = inl || (w->depth > 1 && w->inline_[w->depth - 1]);
-}
-
 void jsonw_object(JsonW *w)
 {
-    open(w, '{', false);
+    jsonw_fast_open(w, '{', false);
 }
 void jsonw_array(JsonW *w)
 {
-    open(w, '[', false);
+    jsonw_fast_open(w, '[', false);
 }
 void jsonw_array_inline(JsonW *w)
 {
-    open(w, '[', true);
+    jsonw_fast_open(w, '[', true);
 }
 void jsonw_object_inline(JsonW *w)
 {
-    open(w, '{', true);
+    jsonw_fast_open(w, '{', true);
 }
 
 void jsonw_end(JsonW *w)
 {
-    assert(w->depth > 0);
-    bool empty = w->first[w->depth];
-    bool inl = w->inline_[w->depth];
-    char close = w->close[w->depth];
-    w->depth--;
-    if (w->pretty && !empty && !inl) newline(w);
-    put_char(w, close);
-}
-
-void jsonw_key(JsonW *w, const char *key)
-{
-    before_value(w);
-    put_char(w, '"');
-    jsonw_escape(w, key);
-    if (w->pretty)
-        put(w, "\": ", 3);
-    else
-        put(w, "\":", 2);
-    w->after_key = true;
+    jsonw_fast_end(w);
 }
 
 #define ONES  0x0101010101010101ull
@@ -171,52 +108,134 @@ static inline bool special8(uint64_t x)
     return ((below | quote | bslash | high) & HIGHS) != 0;
 }
 
+static inline bool plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+#ifdef __SSE2__
+/* The bits of the bytes of 16 at p that are not plain. */
+static inline unsigned special16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i below = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)); /* signed: 0x80 and up too */
+    __m128i quote = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    __m128i bslash = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+    __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(below, quote), _mm_or_si128(bslash, del)));
+}
+#endif
+
 /* The length of the prefix of the n bytes at p that is written as is. */
-static size_t plain_span(const unsigned char *p, size_t n)
+static inline size_t plain_span(const unsigned char *p, size_t n)
 {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, p + i, 8);
-        if (special8(x)) break;
+    uint64_t x;
+#ifdef __SSE2__
+    if (n >= 16) {
+        unsigned m;
+        for (; i + 16 <= n; i += 16)
+            if ((m = special16(p + i)) != 0) return i + (size_t)__builtin_ctz(m);
+        if (i == n) return n;
+        /* the 16 that end the string, of which the first were checked already */
+        m = special16(p + n - 16) >> (16 - (n - i));
+        return m ? i + (size_t)__builtin_ctz(m) : n;
     }
-    while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+#endif
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        if (special8(x)) goto bytes;
+    }
+    if (i == n) return n;
+    /* the last bytes at once: the 8 that end the string, or for a shorter one two 4-byte
+     * words that overlap, or its first, middle and last bytes padded with spaces */
+    if (n >= 8) {
+        memcpy(&x, p + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        x = lo | (uint64_t)hi << 32;
+    } else {
+        x = (ONES * ' ') << 24 | p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+    }
+    if (!special8(x)) return n;
+bytes:
+    while (i < n && plain(p[i]))
         i++;
     return i;
 }
 
-void jsonw_escape(JsonW *w, const char *s)
+/* Writes the n bytes at p escaped, from the first one that is not plain (p[0]). */
+static void escape_rest(JsonW *w, const unsigned char *p, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    const unsigned char *end = p + n;
     while (p < end) {
-        size_t run = plain_span(p, (size_t)(end - p));
-        put(w, (const char *)p, run);
-        p += run;
-        if (p == end) break;
         switch (*p) {
-        case '"': put(w, "\\\"", 2); break;
-        case '\\': put(w, "\\\\", 2); break;
-        case '\n': put(w, "\\n", 2); break;
-        case '\t': put(w, "\\t", 2); break;
-        case '\r': put(w, "\\r", 2); break;
+        case '"': jsonw_put(w, "\\\"", 2); break;
+        case '\\': jsonw_put(w, "\\\\", 2); break;
+        case '\n': jsonw_put(w, "\\n", 2); break;
+        case '\t': jsonw_put(w, "\\t", 2); break;
+        case '\r': jsonw_put(w, "\\r", 2); break;
         default:
             if (*p < 0x20 || *p == 0x7f) {
                 static const char hex[] = "0123456789abcdef";
                 char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-                put(w, esc, sizeof esc);
+                jsonw_put(w, esc, sizeof esc);
                 break;
             }
-            size_t n = utf8_valid_prefix((const char *)p);
-            if (n == 0) {
-                put(w, "\xef\xbf\xbd", 3); /* U+FFFD for a byte that starts no valid sequence */
+            size_t k = utf8_valid_prefix((const char *)p);
+            if (k == 0) { /* a byte that starts no valid sequence: U+FFFD */
+                jsonw_put(w, "\xef\xbf\xbd", 3);
                 break;
             }
-            put(w, (const char *)p, n);
-            p += n;
-            continue;
+            jsonw_put(w, (const char *)p, k);
+            p += k;
+            goto run;
         }
         p++;
+    run:;
+        size_t r = plain_span(p, (size_t)(end - p));
+        jsonw_put(w, (const char *)p, r);
+        p += r;
     }
+}
+
+void jsonw_escape(JsonW *w, const char *s)
+{
+    size_t n = strlen(s), r = plain_span((const unsigned char *)s, n);
+    jsonw_put(w, s, r);
+    if (r < n) escape_rest(w, (const unsigned char *)s + r, n - r);
+}
+
+/* Writes s quoted and escaped, then the first n_after (at most 2) bytes of after: what
+ * follows a key, or nothing. */
+static inline void quote(JsonW *w, const char *s, const char *after, size_t n_after)
+{
+    size_t n = strlen(s), r = plain_span((const unsigned char *)s, n);
+    char *p = jsonw_room(w, r + 1);
+    *p = '"';
+    jsonw_copy(p + 1, s, r);
+    w->len += r + 1;
+    if (r < n) escape_rest(w, (const unsigned char *)s + r, n - r);
+    p = jsonw_room(w, 3);
+    p[0] = '"';
+    p[1] = after[0];
+    p[2] = after[1];
+    w->len += 1 + n_after;
+}
+
+void jsonw_key(JsonW *w, const char *key)
+{
+    jsonw_before_value(w);
+    quote(w, key, ": ", w->pretty ? 2 : 1);
+    w->after_key = true;
+}
+
+void jsonw_key_raw(JsonW *w, const char *json, size_t n)
+{
+    jsonw_fast_key_raw(w, json, n);
 }
 
 void jsonw_string(JsonW *w, const char *s)
@@ -225,16 +244,13 @@ void jsonw_string(JsonW *w, const char *s)
         jsonw_null(w);
         return;
     }
-    before_value(w);
-    put_char(w, '"');
-    jsonw_escape(w, s);
-    put_char(w, '"');
+    jsonw_before_value(w);
+    quote(w, s, "\0\0", 0);
 }
 
 void jsonw_raw(JsonW *w, const char *json, size_t n)
 {
-    before_value(w);
-    put(w, json, n);
+    jsonw_fast_raw(w, json, n);
 }
 
 void jsonw_int(JsonW *w, long long v)
@@ -245,23 +261,18 @@ void jsonw_int(JsonW *w, long long v)
         *--p = (char)('0' + u % 10);
     while (u /= 10);
     if (v < 0) *--p = '-';
-    before_value(w);
-    put(w, p, (size_t)(b + sizeof b - p));
+    jsonw_before_value(w);
+    jsonw_put(w, p, (size_t)(b + sizeof b - p));
 }
 
 void jsonw_bool(JsonW *w, bool v)
 {
-    before_value(w);
-    if (v)
-        put(w, "true", 4);
-    else
-        put(w, "false", 5);
+    jsonw_fast_bool(w, v);
 }
 
 void jsonw_null(JsonW *w)
 {
-    before_value(w);
-    put(w, "null", 4);
+    jsonw_fast_null(w);
 }
 
 void jsonw_kstring(JsonW *w, const char *key, const char *s)
