@@ -336,11 +336,8 @@ static size_t put_utf8(char *out, unsigned cp)
     return 4;
 }
 
-/* Decodes the inside of a validated string (n bytes at p) into an owned, NUL-terminated
- * buffer; sets *out_n to its length. */
-static char *decode_string(const char *p, size_t n, size_t *out_n)
+size_t json_strict_unescape(const char *p, size_t n, char *out)
 {
-    char *out = xmalloc(n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n;) {
         if (p[i] != '\\') {
@@ -370,7 +367,15 @@ static char *decode_string(const char *p, size_t n, size_t *out_n)
         }
     }
     out[o] = '\0';
-    *out_n = o;
+    return o;
+}
+
+/* Decodes the inside of a validated string (n bytes at p) into an owned, NUL-terminated
+ * buffer; sets *out_n to its length. */
+static char *decode_string(const char *p, size_t n, size_t *out_n)
+{
+    char *out = xmalloc(n + 1);
+    *out_n = json_strict_unescape(p, n, out);
     return out;
 }
 
@@ -479,6 +484,15 @@ static bool scan_string(Scan *s, KeySet *key)
         return false;
     }
     return true;
+}
+
+size_t json_strict_string_end(const char *text, size_t len, size_t at)
+{
+    assert(text[at] == '"' && text[len] == '\0');
+    Scan s = {.text = text, .len = len, .file = "", .i = at};
+    if (scan_string(&s, NULL)) return s.i;
+    free(s.err);
+    return 0;
 }
 
 /* ---- numbers ---- */

@@ -54,6 +54,16 @@ typedef struct {
 bool json_strict_locate(const char *text, size_t len, const JsonPathStep *path, size_t n,
                         bool at_key, size_t *line, size_t *col);
 
+/* Checks the string that starts at offset at of text (a '"'), as json_strict_check would
+ * (escapes, UTF-8, control characters, the length limit). Returns the offset just after its
+ * closing quote, or 0 if it is not a valid string. Precondition: text[len] == '\0'. */
+size_t json_strict_string_end(const char *text, size_t len, size_t at);
+
+/* Decodes the inside of a string that json_strict_check or json_strict_string_end accepted
+ * (the n bytes between its quotes) as cJSON does, into out, which has room for n + 1 bytes.
+ * Returns the length written; out is NUL-terminated. */
+size_t json_strict_unescape(const char *p, size_t n, char *out);
+
 /* Sets *line and *col (1-based; COL in characters) for byte offset (<= len) in text. A
  * leading byte order mark is not counted. */
 void json_strict_position(const char *text, size_t len, size_t offset, size_t *line, size_t *col);

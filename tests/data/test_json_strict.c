@@ -352,3 +352,51 @@ Test(json_strict, quote_makes_text_safe_for_one_line)
     cr_assert(strcmp(q + 61, "\"...") == 0, "%s", q);
     free(q);
 }
+
+/* json_strict_string_end accepts a string exactly when the checker accepts it as a value, and
+ * json_strict_unescape decodes it as cJSON does. */
+Test(json_strict, one_string_checked_and_decoded_as_the_checker_and_cjson_do)
+{
+    static const char *const strings[] = {
+        "\"\"",
+        "\"plain ascii ~\x7f\"",
+        "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+        "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+        "\"\\u00e9\\u20AC\\ud83d\\ude00\\u0041\"",
+        "\"C:\\\\Users\\\\ops\"",
+        "\"unterminated",
+        "\"bad \\x escape\"",
+        "\"\\u12\"",
+        "\"\\u0000\"",
+        "\"\\udc00\"",
+        "\"\\ud800x\"",
+        "\"\\ud800\\u0041\"",
+        "\"\xff\"",
+        "\"\xc3\"",
+        "\"\xed\xa0\x80\"",
+        "\"tab\tinside\"",
+        "\"line\nbreak\"",
+        "\"ends with a backslash\\",
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
+        const char *s = strings[i];
+        size_t len = strlen(s);
+        char *err = NULL;
+        cJSON *v = json_parse_strict(s, len, "t.json", &err);
+        size_t end = json_strict_string_end(s, len, 0);
+        cr_assert_eq(end != 0, v != NULL, "%s: %s", s, err ? err : "accepted");
+        if (v) {
+            cr_assert_eq(end, len, "%s", s);
+            char *out = xmalloc(len);
+            size_t n = json_strict_unescape(s + 1, len - 2, out);
+            cr_assert_eq(n, strlen(v->valuestring), "%s", s);
+            cr_assert_str_eq(out, v->valuestring, "%s", s);
+            free(out);
+            cJSON_Delete(v);
+        }
+        free(err);
+    }
+    /* a string in the middle of a text ends at its quote */
+    static const char text[] = "[\"a\\\"b\", 1]";
+    cr_assert_eq(json_strict_string_end(text, strlen(text), 1), 7);
+}
