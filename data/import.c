@@ -564,6 +564,16 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
         return one_line(scenario_parse(text, len, file, err), err);
     }
     if (i < len && (text[i] == '{' || text[i] == '[')) {
+        /* a scenario is read without a tree when it can be (a large file's fast way) */
+        if (text[i] == '{') {
+            Scenario *sc = scenario_parse_fast(text, len, file, c.opt->max_values, NULL, err);
+            if (sc || *err) {
+                strlist_done(&own_notes);
+                if (kind) *kind = INPUT_SCENARIO;
+                if (sc) import_progress(&c, c.total);
+                return one_line(sc, err);
+            }
+        }
         char *json_err = NULL;
         root = json_parse_strict_max(text, len, file, c.opt->max_values, &json_err);
         if (root) {

@@ -53,9 +53,18 @@
  * the JSON path (workloads[2].isolation) and LINE:COL where its value starts: a missing
  * required key (at the object), an unknown key (at the key; "did you mean" for a near miss),
  * a wrong type, a value outside an enum, an empty id or name, an unsupported version; then
- * scenario_validate's duplicate ids, duplicate host users and dangling references. */
+ * scenario_validate's duplicate ids, duplicate host users and dangling references.
+ *
+ * Two ways to read, one set of rules: from a cJSON tree, or (text mode, for large files)
+ * straight from the text, without a tree, checking the JSON as json_strict would as it goes.
+ * Text mode reports nothing itself: at the first thing that is not right, JSON or content, it
+ * stops as "unsure", and the caller runs the strict check and reads the tree, which say what
+ * is wrong. So text mode only ever reads valid scenarios, exactly as the tree reader would.
+ * Each reading function takes the value as a cJSON node, or NULL in text mode, where the value
+ * is at the Reader's cursor. */
 #include "scenario_json.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -74,6 +83,7 @@ _Static_assert(SCENARIO_FORMAT_VERSION == 3, "teach the reader the new format ve
 #define MAX_PATH     8  /* steps of the deepest path: workloads[i].mounts[j].host_path */
 #define SUGGEST_DIST 2  /* an unknown key this close to a known one gets "did you mean" */
 #define SUGGEST_MAX  64 /* keys longer than this get no suggestion */
+#define TEXT_KEY_MAX 32 /* text mode: a longer key is no key of the format (so unsure) */
 
 /* The keys of one kind of object: the first n_v1 exist in format 1, the rest from format 2
  * (the top level's "decisions" from format 3, key_version); required has bit k set when
@@ -150,7 +160,7 @@ static const char *const mount_keys[] = {"host_path", "path", "read_only"};
 static const KeyTable mount_table = {mount_keys, 3, 3, 1u << MOUNT_HOST_PATH};
 
 /* The reader's state: the text (for positions), the version read, the path to the value
- * being read, and the first error. */
+ * being read, and the first error; in text mode, the cursor and what json_strict counts. */
 typedef struct {
     const char *text;
     size_t len;
@@ -159,8 +169,24 @@ typedef struct {
     DecisionList *decisions; /* where format 3's decisions go */
     JsonPathStep path[MAX_PATH];
     size_t depth;
-    char *err; /* owned */
+    char *err;      /* owned */
+    bool from_text; /* text mode: values are read at pos, not from a tree */
+    size_t pos;     /* text mode: where the value to read next starts */
+    bool unsure;    /* text mode: stopped at something only the strict check or tree reader say */
+    size_t values;  /* text mode: values and keys read, as json_strict counts them */
+    size_t max_values; /* text mode: the limit on values */
+    int newest_key;    /* text mode: the format version that added the newest key read */
+    char *str;         /* text mode: the last string read (owned, reused) */
+    size_t str_cap;
 } Reader;
+
+/* Stops text mode's reading: the strict check and the tree reader must say what is wrong.
+ * Returns false. */
+static bool unsure(Reader *r)
+{
+    r->unsure = true;
+    return false;
+}
 
 /* ---- messages ---- */
 
@@ -188,6 +214,7 @@ static void str_take(Str *b, char *s)
  * "FILE:LINE:COL: PATH: message". Returns false. */
 __attribute__((format(printf, 3, 4))) static bool bad(Reader *r, bool at_key, const char *fmt, ...)
 {
+    if (r->from_text) return unsure(r); /* the tree reader will say it, in the same words */
     if (r->err) return false;
     va_list ap;
     va_start(ap, fmt);
@@ -226,6 +253,7 @@ static char *describe_value(const cJSON *v)
 
 static bool bad_type(Reader *r, const cJSON *v, const char *expected)
 {
+    if (r->from_text) return unsure(r);
     char *d = describe_value(v);
     bad(r, false, "expected %s, got %s", expected, d);
     free(d);
@@ -262,19 +290,142 @@ static void pop(Reader *r)
     r->depth--;
 }
 
+/* ---- text mode: a cursor that checks the JSON it reads ---- */
+
+static void text_ws(Reader *r)
+{
+    for (;;) {
+        char c = r->text[r->pos];
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+        r->pos++;
+    }
+}
+
+/* Checks the string at the cursor (a '"') as json_strict does and moves past it; sets *p and
+ * *n to its bytes as written, between the quotes, and *plain when they need no decoding.
+ * False if it is not a valid string. */
+static bool text_span(Reader *r, const char **p, size_t *n, bool *plain)
+{
+    const char *t = r->text;
+    size_t start = r->pos + 1, i = start;
+    unsigned char c;
+    while ((unsigned char)((c = (unsigned char)t[i]) - 0x20) < 0x60 && c != '"' && c != '\\')
+        i++; /* printable ASCII: valid as it is (a NUL, the text's end included, stops) */
+    *plain = c == '"';
+    if (*plain) {
+        if (i - start > JSON_STRICT_MAX_STRING) return false;
+        i++;
+    } else {
+        i = json_strict_string_end(t, r->len, r->pos);
+        if (!i) return false;
+    }
+    *p = t + start;
+    *n = i - 1 - start;
+    r->pos = i;
+    return true;
+}
+
+/* Reads the string at the cursor, decoded as cJSON decodes it, into *out (NULL: into r->str);
+ * sets *n to its length. False (nothing read) if the value there is not a string. */
+static bool text_string(Reader *r, char **out, size_t *n)
+{
+    const char *p;
+    size_t raw;
+    bool plain;
+    if (r->text[r->pos] != '"' || !text_span(r, &p, &raw, &plain)) return false;
+    char *dst;
+    if (out) {
+        dst = *out = xmalloc(raw + 1);
+    } else {
+        xgrow((void **)&r->str, &r->str_cap, raw + 1, 1);
+        dst = r->str;
+    }
+    if (plain) {
+        memcpy(dst, p, raw);
+        dst[raw] = '\0';
+        *n = raw;
+    } else {
+        *n = json_strict_unescape(p, raw, dst);
+    }
+    return true;
+}
+
+/* Reads the key at the cursor into key, NUL-terminated, and moves past the ':' after it to
+ * the member's value. False if there is no key and ':', or the key is written longer than any
+ * key of the format. */
+static bool text_key(Reader *r, char key[TEXT_KEY_MAX])
+{
+    const char *p;
+    size_t n;
+    bool plain;
+    if (r->text[r->pos] != '"' || !text_span(r, &p, &n, &plain)) return false;
+    if (n >= TEXT_KEY_MAX) return false; /* decoding makes nothing longer */
+    if (plain) {
+        memcpy(key, p, n);
+        key[n] = '\0';
+    } else {
+        json_strict_unescape(p, n, key);
+    }
+    text_ws(r);
+    if (r->text[r->pos] != ':') return false;
+    r->pos++;
+    text_ws(r);
+    return true;
+}
+
+/* Counts a value or key as json_strict does; false when that passes the limit. */
+static bool text_count(Reader *r)
+{
+    return ++r->values <= r->max_values;
+}
+
+/* Moves past the ',' between members or elements, or stops at the closing bracket close:
+ * true if there is another member or element. Sets r->unsure when there is neither. */
+static bool text_next(Reader *r, char close)
+{
+    text_ws(r);
+    char c = r->text[r->pos];
+    if (c == ',') {
+        r->pos++;
+        text_ws(r);
+        return true;
+    }
+    if (c != close) unsure(r);
+    return false;
+}
+
 /* ---- values ---- */
 
 static bool read_bool(Reader *r, const cJSON *v, bool *out)
 {
+    if (r->from_text) { /* what follows is checked by the caller: ',' or a bracket */
+        const char *t = r->text + r->pos; /* compared in order: a NUL stops it */
+        if (t[0] == 't' && t[1] == 'r' && t[2] == 'u' && t[3] == 'e') {
+            *out = true;
+            r->pos += 4;
+        } else if (t[0] == 'f' && t[1] == 'a' && t[2] == 'l' && t[3] == 's' && t[4] == 'e') {
+            *out = false;
+            r->pos += 5;
+        } else {
+            return unsure(r);
+        }
+        return true;
+    }
     if (!cJSON_IsBool(v)) return bad_type(r, v, "true or false");
     *out = cJSON_IsTrue(v);
     return true;
 }
 
 /* Reads a string; with what (e.g. "a non-empty id"), an empty one is an error. The result is
- * borrowed from v. */
+ * borrowed from v (text mode: from the reader, until the next string read). */
 static bool read_string(Reader *r, const cJSON *v, const char *what, const char **out)
 {
+    if (r->from_text) {
+        size_t n;
+        if (!text_string(r, NULL, &n) || (what && n == 0)) return unsure(r);
+        *out = r->str;
+        return true;
+    }
     if (!cJSON_IsString(v)) return bad_type(r, v, what ? what : "a string");
     if (what && !*v->valuestring) return bad(r, false, "expected %s, got \"\"", what);
     *out = v->valuestring;
@@ -284,6 +435,15 @@ static bool read_string(Reader *r, const cJSON *v, const char *what, const char 
 /* Replaces *field (owned) with a copy of the string in v. */
 static bool read_owned(Reader *r, const cJSON *v, const char *what, char **field)
 {
+    if (r->from_text) { /* straight into the field */
+        char *copy;
+        size_t n;
+        if (!text_string(r, &copy, &n)) return unsure(r);
+        free(*field);
+        *field = copy;
+        if (what && n == 0) return unsure(r);
+        return true;
+    }
     const char *s = NULL;
     if (!read_string(r, v, what, &s)) return false;
     free(*field);
@@ -291,9 +451,18 @@ static bool read_owned(Reader *r, const cJSON *v, const char *what, char **field
     return true;
 }
 
+/* The string of v when it is one, else NULL (text mode: moves past it). */
+static const char *enum_string(Reader *r, const cJSON *v)
+{
+    size_t n;
+    if (r->from_text) return text_string(r, NULL, &n) ? r->str : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* Reports a value that is not one of the n names. */
 static bool bad_enum(Reader *r, const cJSON *v, const char *const *names, size_t n)
 {
+    if (r->from_text) return unsure(r);
     Str b = {0};
     str_add(&b, "expected ");
     str_add_choices(&b, names, n);
@@ -309,21 +478,24 @@ static bool bad_enum(Reader *r, const cJSON *v, const char *const *names, size_t
 
 static bool read_trust(Reader *r, const cJSON *v, Trust *out)
 {
-    if (cJSON_IsString(v) && trust_parse(v->valuestring, out)) return true;
+    const char *name = enum_string(r, v);
+    if (name && trust_parse(name, out)) return true;
     const char *names[] = {trust_name(TRUST_TRUSTED), trust_name(TRUST_UNTRUSTED)};
     return bad_enum(r, v, names, 2);
 }
 
 static bool read_os(Reader *r, const cJSON *v, Os *out)
 {
-    if (cJSON_IsString(v) && os_parse(v->valuestring, out)) return true;
+    const char *name = enum_string(r, v);
+    if (name && os_parse(name, out)) return true;
     const char *names[] = {os_name(OS_WINDOWS), os_name(OS_LINUX)};
     return bad_enum(r, v, names, 2);
 }
 
 static bool read_isolation(Reader *r, const cJSON *v, Isolation *out)
 {
-    if (cJSON_IsString(v) && isolation_parse(v->valuestring, out)) return true;
+    const char *name = enum_string(r, v);
+    if (name && isolation_parse(name, out)) return true;
     const char *names[] = {isolation_name(ISOLATION_PROCESS), isolation_name(ISOLATION_HYPERV),
                            isolation_name(ISOLATION_SANDBOX), isolation_name(ISOLATION_HOST)};
     return bad_enum(r, v, names, 4);
@@ -331,7 +503,8 @@ static bool read_isolation(Reader *r, const cJSON *v, Isolation *out)
 
 static bool read_account(Reader *r, const cJSON *v, Account *out)
 {
-    if (cJSON_IsString(v) && account_parse(v->valuestring, out)) return true;
+    const char *name = enum_string(r, v);
+    if (name && account_parse(name, out)) return true;
     const char *names[] = {account_name(ACCOUNT_ADMIN), account_name(ACCOUNT_USER)};
     return bad_enum(r, v, names, 2);
 }
@@ -339,6 +512,17 @@ static bool read_account(Reader *r, const cJSON *v, Account *out)
 /* Reads the format version into r->version. */
 static bool read_version(Reader *r, const cJSON *v)
 {
+    if (r->from_text) {
+        /* only 1, 2 and 3 as written so (what follows is checked by the caller): anything
+         * else is for the tree reader */
+        const char *t = r->text + r->pos;
+        if (t[0] < '1' || t[0] > '3' || (t[1] >= '0' && t[1] <= '9') || t[1] == '.' ||
+            t[1] == 'e' || t[1] == 'E')
+            return unsure(r);
+        r->version = t[0] - '0';
+        r->pos++;
+        return true;
+    }
     if (!cJSON_IsNumber(v)) return bad_type(r, v, "the format version 1, 2 or 3");
     double d = v->valuedouble;
     if (d == 1 || d == 2 || d == 3) {
@@ -394,12 +578,23 @@ static size_t keys_in(const KeyTable *t, int v)
     return n;
 }
 
-/* The index of key in t for this file's version, or -1. */
-static int key_index(const Reader *r, const KeyTable *t, const char *key)
+/* strcmp(a, b) == 0 for short strings such as keys, without a call. */
+static bool same_key(const char *a, const char *b)
 {
-    size_t n = keys_in(t, r->version);
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* The index of key among the first n keys of t (those of this file's version), or -1. hint
+ * is the index to try first: files mostly list keys in the table's order. */
+static int key_index(const KeyTable *t, size_t n, const char *key, size_t hint)
+{
+    if (hint < n && same_key(t->keys[hint], key)) return (int)hint;
     for (size_t k = 0; k < n; k++)
-        if (strcmp(t->keys[k], key) == 0) return (int)k;
+        if (same_key(t->keys[k], key)) return (int)k;
     return -1;
 }
 
@@ -458,29 +653,69 @@ static bool check_required(Reader *r, const KeyTable *t, unsigned seen)
  * member(r, k, value, ctx) with the path extended by the key. Then checks required keys. */
 typedef bool (*MemberFn)(Reader *r, int k, const cJSON *v, void *ctx);
 
+static bool text_members(Reader *r, const KeyTable *t, MemberFn member, void *ctx);
+
 static bool read_members(Reader *r, const cJSON *v, const KeyTable *t, MemberFn member, void *ctx)
 {
+    if (r->from_text) return text_members(r, t, member, ctx);
     if (!cJSON_IsObject(v)) return bad_type(r, v, "an object");
+    size_t n = keys_in(t, r->version);
     unsigned seen = 0;
+    size_t next = 0;
     const cJSON *m;
     cJSON_ArrayForEach(m, v)
     {
-        int k = key_index(r, t, m->string);
+        int k = key_index(t, n, m->string, next);
         if (k < 0) return unknown_key(r, t, m->string);
         push_key(r, m->string);
         bool ok = member(r, k, m, ctx);
         pop(r);
         if (!ok) return false;
         seen |= 1u << k;
+        next = (size_t)k + 1;
     }
+    return check_required(r, t, seen);
+}
+
+/* read_members in text mode. Every key of t is read whatever the version (which may come
+ * later): text_scenario compares the newest with the version at the end. */
+static bool text_members(Reader *r, const KeyTable *t, MemberFn member, void *ctx)
+{
+    if (r->text[r->pos] != '{') return unsure(r);
+    r->pos++;
+    text_ws(r);
+    unsigned seen = 0;
+    size_t next = 0;
+    if (r->text[r->pos] == '}') {
+        r->pos++;
+        return check_required(r, t, seen);
+    }
+    do {
+        char key[TEXT_KEY_MAX];
+        if (!text_count(r) || !text_key(r, key) || !text_count(r)) return unsure(r);
+        int k = key_index(t, t->n, key, next);
+        if (k < 0 || (seen >> k & 1u)) return unsure(r); /* unknown or repeated */
+        if (key_version(t, (size_t)k) > r->newest_key) r->newest_key = key_version(t, (size_t)k);
+        push_key(r, t->keys[k]);
+        bool ok = member(r, k, NULL, ctx);
+        pop(r);
+        if (!ok) return false;
+        seen |= 1u << k;
+        next = (size_t)k + 1;
+    } while (text_next(r, '}'));
+    if (r->unsure) return false;
+    r->pos++;
     return check_required(r, t, seen);
 }
 
 /* Reads array v, calling element(r, i, value, ctx) with the path extended by [i]. */
 typedef bool (*ElementFn)(Reader *r, size_t i, const cJSON *v, void *ctx);
 
+static bool text_elements(Reader *r, ElementFn element, void *ctx);
+
 static bool read_elements(Reader *r, const cJSON *v, ElementFn element, void *ctx)
 {
+    if (r->from_text) return text_elements(r, element, ctx);
     if (!cJSON_IsArray(v)) return bad_type(r, v, "an array");
     size_t i = 0;
     const cJSON *e;
@@ -492,6 +727,30 @@ static bool read_elements(Reader *r, const cJSON *v, ElementFn element, void *ct
         if (!ok) return false;
         i++;
     }
+    return true;
+}
+
+/* read_elements in text mode. */
+static bool text_elements(Reader *r, ElementFn element, void *ctx)
+{
+    if (r->text[r->pos] != '[') return unsure(r);
+    r->pos++;
+    text_ws(r);
+    if (r->text[r->pos] == ']') {
+        r->pos++;
+        return true;
+    }
+    size_t i = 0;
+    do {
+        if (!text_count(r)) return unsure(r);
+        push_index(r, i);
+        bool ok = element(r, i, NULL, ctx);
+        pop(r);
+        if (!ok) return false;
+        i++;
+    } while (text_next(r, ']'));
+    if (r->unsure) return false;
+    r->pos++;
     return true;
 }
 
@@ -653,7 +912,8 @@ static bool workload_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 
 static bool read_decision_kind(Reader *r, const cJSON *v, DecisionKind *out)
 {
-    if (cJSON_IsString(v) && decision_kind_parse(v->valuestring, out)) return true;
+    const char *name = enum_string(r, v);
+    if (name && decision_kind_parse(name, out)) return true;
     const char *names[] = {decision_kind_name(DECISION_ACCEPT), decision_kind_name(DECISION_FIX),
                            decision_kind_name(DECISION_DISPUTE), decision_kind_name(DECISION_NOTE)};
     return bad_enum(r, v, names, 4);
@@ -691,7 +951,8 @@ static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
 {
     Scenario *s = ctx;
     switch (k) {
-    case TOP_BREAKOUT: return true; /* read first, by read_scenario */
+    case TOP_BREAKOUT: /* the tree reader reads it first, in read_scenario */
+        return !r->from_text || read_version(r, NULL);
     case TOP_NAME: return read_owned(r, v, "a non-empty name", &s->name);
     case TOP_DESCRIPTION: return read_owned(r, v, NULL, &s->description);
     case TOP_ASSUMPTIONS: return read_members(r, v, &assumption_table, assumption_member, s);
@@ -702,8 +963,20 @@ static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
     }
 }
 
+/* read_scenario in text mode: the members in order (the version among them), then nothing
+ * but whitespace, and no key newer than the version. */
+static bool text_scenario(Reader *r, Scenario *s)
+{
+    r->values = 1; /* the object */
+    if (!read_members(r, NULL, &top_table, top_member, s)) return false;
+    text_ws(r);
+    if (r->pos != r->len || r->newest_key > r->version) return unsure(r);
+    return true;
+}
+
 static bool read_scenario(Reader *r, const cJSON *root, Scenario *s)
 {
+    if (r->from_text) return text_scenario(r, s);
     if (!cJSON_IsObject(root)) {
         char *d = describe_value(root);
         bad(r, false, "expected a JSON object (a breakout scenario), got %s", d);
@@ -774,34 +1047,62 @@ Scenario *scenario_parse(const char *text, size_t len, const char *file, char **
 Scenario *scenario_parse_with_decisions(const char *text, size_t len, const char *file,
                                         DecisionList *decisions, char **err)
 {
+    Scenario *s = scenario_parse_fast(text, len, file, 0, decisions, err);
+    if (s || *err) return s;
     cJSON *root = json_parse_strict(text, len, file, err);
     if (!root) return NULL;
-    Scenario *s = scenario_from_json(root, text, len, file, decisions, err);
+    s = scenario_from_json(root, text, len, file, decisions, err);
     cJSON_Delete(root);
     return s;
 }
 
-Scenario *scenario_from_json(const cJSON *root, const char *text, size_t len, const char *file,
-                             DecisionList *decisions, char **err)
+/* Reads r's text (text mode) or root into a new scenario and checks it with
+ * scenario_validate; on success appends the decisions read to decisions (if not NULL).
+ * Returns the scenario, or NULL with *err set (NULL when text mode is unsure). */
+static Scenario *read_checked(Reader *r, const cJSON *root, DecisionList *decisions, char **err)
 {
     DecisionList read = {0};
-    Reader r = {.text = text, .len = len, .file = file, .decisions = &read};
+    r->decisions = &read;
     Scenario *s = scenario_new("");
-    bool ok = read_scenario(&r, root, s);
+    bool ok = read_scenario(r, root, s);
     char *verr = NULL;
     if (ok && !scenario_validate(s, &verr)) {
-        r.err = locate_message(&r, verr);
+        r->err = locate_message(r, verr);
         free(verr);
         ok = false;
     }
     for (size_t i = 0; ok && decisions && i < read.n; i++)
         decision_list_add_copy(decisions, &read.items[i]);
     decision_list_done(&read);
+    free(r->str);
     if (!ok) {
         scenario_free(s);
-        *err = r.err;
+        *err = r->err;
         return NULL;
     }
+    return s;
+}
+
+Scenario *scenario_from_json(const cJSON *root, const char *text, size_t len, const char *file,
+                             DecisionList *decisions, char **err)
+{
+    Reader r = {.text = text, .len = len, .file = file};
+    return read_checked(&r, root, decisions, err);
+}
+
+Scenario *scenario_parse_fast(const char *text, size_t len, const char *file, size_t max_values,
+                              DecisionList *decisions, char **err)
+{
+    assert(text[len] == '\0');
+    Reader r = {.text = text,
+                .len = len,
+                .file = file,
+                .from_text = true,
+                .max_values = max_values ? max_values : JSON_STRICT_MAX_VALUES};
+    r.pos = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    text_ws(&r);
+    Scenario *s = read_checked(&r, NULL, decisions, err);
+    assert(s || r.unsure == !*err);
     return s;
 }
 

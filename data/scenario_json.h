@@ -35,6 +35,16 @@ Scenario *scenario_parse(const char *text, size_t len, const char *file, char **
 Scenario *scenario_from_json(const struct cJSON *root, const char *text, size_t len,
                              const char *file, struct DecisionList *decisions, char **err);
 
+/* scenario_parse_with_decisions without a tree, the fast way for a large file: reads the len
+ * bytes at text (text[len] == '\0') straight into a scenario, checking the JSON as
+ * json_parse_strict_max would with the limit max_values (0: the default). Returns the
+ * scenario; or NULL with *err set to scenario_validate's message, as scenario_parse gives it;
+ * or NULL with *err set to NULL for anything else it does not read (a syntax error, a limit,
+ * a content error, a version written other than 1, 2 or 3): json_parse_strict_max and
+ * scenario_from_json on the tree then say what is wrong. */
+Scenario *scenario_parse_fast(const char *text, size_t len, const char *file, size_t max_values,
+                              struct DecisionList *decisions, char **err);
+
 /* As scenario_parse, and appends the decisions section of a format 3 file to decisions, in the
  * file's order (oldest first), each checked with decision_validate (a bad one is an error:
  * `FILE:LINE:COL: decisions[0]: an accept decision needs an owner`). decisions is unchanged on

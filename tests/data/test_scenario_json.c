@@ -1,5 +1,6 @@
 /* Tests for data/scenario_json and data/fileio: every malformed file gets its exact line,
- * defaults are applied, and bundled scenarios survive a write and re-read unchanged. */
+ * defaults are applied, bundled scenarios survive a write and re-read unchanged, and text mode
+ * (no cJSON tree) reads what the tree reader reads. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decision.h"
 #include "fileio.h"
 #include "json_strict.h"
 #include "scenario_json.h"
@@ -665,4 +667,338 @@ Test(scenario_json, write_file_then_load_file)
     scenario_free(s);
     free(path);
     rm_tmpdir(dir);
+}
+
+/* ---- text mode: read without a tree, as the tree reader reads ---- */
+
+typedef enum { TEXT_READ, TEXT_ERROR, TEXT_UNSURE } TextOutcome;
+
+/* Reads the len bytes at text in text mode (with the limit max_values) and, unless it is
+ * unsure, checks that the strict check and the tree reader agree: the same scenario and
+ * decisions, or the same error. Returns what text mode did. */
+static TextOutcome both_ways_max(const char *text, size_t len, const char *file, size_t max_values)
+{
+    char *err = NULL, *jerr = NULL;
+    DecisionList dt = {0}, dj = {0};
+    Scenario *st = scenario_parse_fast(text, len, file, max_values, &dt, &err);
+    TextOutcome o = st ? TEXT_READ : err ? TEXT_ERROR : TEXT_UNSURE;
+    if (o == TEXT_UNSURE) {
+        cr_assert_eq(dt.n, 0);
+        return o;
+    }
+    cJSON *root = json_parse_strict_max(text, len, file, max_values, &jerr);
+    cr_assert_not_null(root, "%s: text mode read it, the strict check says: %s", file, jerr);
+    Scenario *sj = scenario_from_json(root, text, len, file, &dj, &jerr);
+    cJSON_Delete(root);
+    if (st) {
+        cr_assert_not_null(sj, "%s: text mode read it, the tree reader says: %s", file, jerr);
+        char *diff = scenario_diff(st, sj);
+        cr_assert_null(diff, "%s: text mode and the tree reader differ: %s", file, diff);
+        char *a = scenario_to_json_with_decisions(st, &dt);
+        char *b = scenario_to_json_with_decisions(sj, &dj);
+        cr_assert_str_eq(a, b, "%s: the decisions differ", file);
+        free(a);
+        free(b);
+    } else {
+        cr_assert_null(sj, "%s: text mode says %s, the tree reader reads it", file, err);
+        cr_assert_str_eq(err, jerr, "%s: the errors differ", file);
+        cr_assert_eq(dt.n, 0);
+    }
+    scenario_free(st);
+    scenario_free(sj);
+    decision_list_done(&dt);
+    decision_list_done(&dj);
+    free(err);
+    free(jerr);
+    return o;
+}
+
+static TextOutcome both_ways_n(const char *text, size_t len, const char *file)
+{
+    return both_ways_max(text, len, file, 0);
+}
+
+static TextOutcome both_ways(const char *text)
+{
+    return both_ways_n(text, strlen(text), "s.json");
+}
+
+Test(scenario_json, text_mode_reads_every_bundled_scenario_as_the_tree_does)
+{
+    size_t n;
+    char **names = list_files("scenarios", ".json", &n);
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("scenarios/%s", names[i]);
+        char *data, *err = NULL;
+        size_t len;
+        cr_assert(file_read_all(path, 1 << 20, &data, &len, &err), "%s", err);
+        cr_assert_eq(both_ways_n(data, len, path), TEXT_READ, "%s: not read in text mode", path);
+        free(data);
+        free(path);
+    }
+    free_list(names, n);
+}
+
+Test(scenario_json, text_mode_reads_no_malformed_file)
+{
+    size_t n;
+    char **names = list_files(MALFORMED_DIR, ".json", &n);
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", MALFORMED_DIR, names[i]);
+        char *data, *err = NULL;
+        size_t len;
+        cr_assert(file_read_all(path, 1 << 20, &data, &len, &err), "%s", err);
+        cr_assert_neq(both_ways_n(data, len, path), TEXT_READ, "%s", path);
+        free(data);
+        free(path);
+    }
+    free_list(names, n);
+}
+
+Test(scenario_json, text_mode_decodes_strings_and_keys_as_cjson_does)
+{
+    static const char text[] =
+        "\xef\xbb\xbf \n{\"breakout\":2,\"n\\u0061me\":\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\\u00e9"
+        "\\u20AC\\ud83d\\ude00 "
+        "\xc3\xa9\",\"tenants\":[{\"id\":\"t\\u0031\",\"trust\":\"trusted\"}],"
+        "\"hosts\":[{\"id\":\"h\",\"os\":\"windows\",\"users\":[{\"name\":\"ops\",\"admin\":true}]}"
+        "],"
+        "\"workloads\":[{\"id\":\"w\",\"tenant\":\"t1\",\"host\":\"h\",\"isolation\":"
+        "\"hyp\\u0065rv\","
+        "\"account\":\"user\",\"mounts\":[{\"host_path\":\"C:\\\\Users\\\\ops\\\\.ssh\"}],"
+        "\"capabilities\":[\"cap_net_admin\",\"NET_ADMIN\"],\"hardening\":[\"rbac\"],"
+        "\"assumed\":[\"x\"]}]}\r\n\t";
+    cr_assert_eq(both_ways_n(text, strlen(text), "s.json"), TEXT_READ);
+    char *err = NULL;
+    Scenario *s = scenario_parse_fast(text, strlen(text), "s.json", 0, NULL, &err);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s->name, "q\"b\\s/\b\f\n\r\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xc3\xa9");
+    cr_assert_str_eq(s->workloads[0].mounts[0].host_path, "C:\\Users\\ops\\.ssh");
+    cr_assert_null(s->workloads[0].mounts[0].path);
+    cr_assert_eq(s->workloads[0].isolation, ISOLATION_HYPERV);
+    cr_assert_eq(s->workloads[0].capabilities.n, 1);
+    cr_assert_str_eq(s->tenants[0].name, "t1");
+    scenario_free(s);
+}
+
+Test(scenario_json, text_mode_reads_keys_in_any_order_and_the_version_anywhere)
+{
+    cr_assert_eq(
+        both_ways("{\"workloads\": [{\"host\": \"h\", \"account\": \"admin\", \"id\": \"w\","
+                  " \"host_pid\": true, \"isolation\": \"host\", \"tenant\": \"t\"}],"
+                  " \"hosts\": [{\"os\": \"linux\", \"ssh\": true, \"id\": \"h\"}],"
+                  " \"tenants\": [{\"trust\": \"untrusted\", \"id\": \"t\", \"name\": \"T\"}],"
+                  " \"assumptions\": {\"sandbox_exploit\": true}, \"name\": \"n\","
+                  " \"breakout\": 2}"),
+        TEXT_READ);
+    cr_assert_eq(both_ways("{\"hosts\": [], \"tenants\": [], \"workloads\": [], \"name\": \"n\","
+                           " \"description\": \"\", \"breakout\": 1}"),
+                 TEXT_READ);
+}
+
+Test(scenario_json, text_mode_reads_decisions)
+{
+    static const char v3[] =
+        "{\"breakout\": 3, \"name\": \"x\", \"tenants\": [], \"hosts\": [], \"workloads\": [],\n"
+        " \"decisions\": [{\"subject\": \"path:w->host:h\", \"kind\": \"note\", \"text\": \"t\","
+        " \"author\": \"a\", \"created\": \"2026-01-01T00:00:00Z\"},\n"
+        " {\"subject\": \"boundary:w:isolation\", \"kind\": \"accept\", \"text\": \"fine\","
+        " \"owner\": \"o\", \"review_date\": \"2027-03-31\", \"author\": \"a\","
+        " \"created\": \"2026-01-02T00:00:00Z\"}]}";
+    cr_assert_eq(both_ways(v3), TEXT_READ);
+    DecisionList l = {0};
+    char *err = NULL;
+    Scenario *s = scenario_parse_fast(v3, strlen(v3), "v3.json", 0, &l, &err);
+    cr_assert_not_null(s);
+    cr_assert_eq(l.n, 2);
+    cr_assert_str_eq(l.items[1].owner, "o");
+    scenario_free(s);
+    decision_list_done(&l);
+}
+
+/* The minimal valid scenario of text mode's syntax tests, with a hole for one member. */
+#define SYNTAX_BASE "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], %s}"
+
+Test(scenario_json, text_mode_reads_no_invalid_json)
+{
+    /* each is one change to a valid scenario that makes it invalid JSON */
+    static const char *const bad[] = {
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [],}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [] x",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}\"",
+        "{\"breakout\": 1 \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\" 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1x, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 01, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [],"
+        " \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\\x\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\\u00\", \"tenants\": [], \"hosts\": [], \"workloads\": "
+        "[]}",
+        "{\"breakout\": 1, \"name\": \"n\\u0000\", \"tenants\": [], \"hosts\": [],"
+        " \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"\\ud800\", \"tenants\": [], \"hosts\": [], \"workloads\": "
+        "[]}",
+        "{\"breakout\": 1, \"name\": \"\xff\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"\xc3\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"a\tb\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"a\nb\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"na\\qme\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [{\"id\": \"h\","
+        " \"os\": \"linux\", \"ssh\": tru}], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [{\"id\": \"h\","
+        " \"os\": \"linux\", \"ssh\": truex}], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [{\"id\": \"h\","
+        " \"os\": \"linux\", \"ssh\": false,}], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [,], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [],"
+        " \"description\": \"a\" \"b\"}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []\f}",
+        "{\"breakout\": 1,\v\"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = NULL;
+        cr_assert_not(json_strict_check(bad[i], strlen(bad[i]), "s.json", &err), "%s", bad[i]);
+        free(err);
+        cr_assert_eq(both_ways(bad[i]), TEXT_UNSURE, "%s", bad[i]);
+    }
+    /* a NUL byte inside the text */
+    static const char nul[] =
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}\0 ";
+    cr_assert_eq(both_ways_max(nul, sizeof nul - 1, "s.json", 0), TEXT_UNSURE);
+    static const char nul_in_string[] =
+        "{\"breakout\": 1, \"name\": \"n\0\", \"tenants\": [], \"hosts\": [], \"workloads\": []}";
+    cr_assert_eq(both_ways_max(nul_in_string, sizeof nul_in_string - 1, "s.json", 0), TEXT_UNSURE);
+}
+
+/* The smallest limit on values that the strict check lets text through with. */
+static size_t values_needed(const char *text)
+{
+    for (size_t max = 1;; max++) {
+        char *err = NULL;
+        cJSON *root = json_parse_strict_max(text, strlen(text), "s.json", max, &err);
+        if (root) {
+            cJSON_Delete(root);
+            return max;
+        }
+        cr_assert(strstr(err, ": more than "), "%s", err);
+        free(err);
+    }
+}
+
+Test(scenario_json, text_mode_keeps_the_limits)
+{
+    static const char *const texts[] = {
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [{\"id\": \"a\","
+        " \"os\": \"linux\", \"users\": [{\"name\": \"u\"}]}], \"workloads\": []}",
+        "{\"breakout\": 2, \"name\": \"n\", \"tenants\": [{\"id\": \"t\", \"trust\": \"trusted\"}],"
+        " \"hosts\": [{\"id\": \"h\", \"os\": \"linux\"}], \"workloads\": [{\"id\": \"w\","
+        " \"tenant\": \"t\", \"host\": \"h\", \"isolation\": \"host\", \"account\": \"user\","
+        " \"hardening\": [\"a\", \"b\"], \"mounts\": [{\"host_path\": \"/\"}]}]}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t need = values_needed(texts[i]);
+        cr_assert_gt(need, 10);
+        cr_assert_eq(both_ways_max(texts[i], strlen(texts[i]), "s.json", need - 1), TEXT_UNSURE,
+                     "%s", texts[i]);
+        cr_assert_eq(both_ways_max(texts[i], strlen(texts[i]), "s.json", need), TEXT_READ, "%s",
+                     texts[i]);
+    }
+    /* a string over the length limit */
+    size_t big = JSON_STRICT_MAX_STRING + 1;
+    char *name = xmalloc(big + 1);
+    memset(name, 'x', big);
+    name[big] = '\0';
+    char *long_name = xasprintf(SYNTAX_BASE, "\"workloads\": [], \"description\": \"");
+    char *t = xasprintf("%s%s\"}", long_name, name);
+    cr_assert_eq(both_ways(t), TEXT_UNSURE);
+    free(t);
+    free(long_name);
+    free(name);
+}
+
+Test(scenario_json, text_mode_leaves_what_is_wrong_or_unusual_to_the_tree)
+{
+    /* a version written otherwise than 1, 2 or 3: the tree reads it */
+    static const char *const versions[] = {"1.0", "2e0", "30e-1", "1.00000000000000000001"};
+    for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+        char *text = xasprintf("{\"breakout\": %s, \"name\": \"n\", \"tenants\": [], "
+                               "\"hosts\": [], \"workloads\": []}",
+                               versions[i]);
+        cr_assert_eq(both_ways(text), TEXT_UNSURE, "%s", text);
+        char *err = NULL;
+        Scenario *s = parse(text, &err);
+        cr_assert_not_null(s, "%s: %s", text, err);
+        scenario_free(s);
+        free(text);
+    }
+    /* a key written longer than any key of the format, escapes and all */
+    cr_assert_eq(
+        both_ways("{\"breakout\": 1, \"\\u006e\\u0061\\u006d\\u0065\\u006e\\u0061\": \"n\","
+                  " \"tenants\": [], \"hosts\": [], \"workloads\": []}"),
+        TEXT_UNSURE);
+    cr_assert_eq(
+        both_ways("{\"breakout\": 1, \"\\u006e\\u0061\\u006d\\u0065\\u0020\\u0020\": \"n\","
+                  " \"tenants\": [], \"hosts\": [], \"workloads\": []}"),
+        TEXT_UNSURE);
+    /* content errors */
+    static const char *const wrong[] = {
+        "[]",
+        "{\"name\": \"n\"}",
+        "{\"breakout\": 4, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"\", \"tenants\": [], \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": {}, \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [],"
+        " \"host_pid\": true}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [{\"id\": \"t\", \"trust\": \"maybe\"}],"
+        " \"hosts\": [], \"workloads\": []}",
+        "{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [{\"id\": \"h\","
+        " \"os\": \"linux\", \"ssh\": null}], \"workloads\": []}",
+        "{\"breakout\": 2, \"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": "
+        "[{\"id\":"
+        " \"w\", \"tenant\": \"t\", \"host\": \"h\", \"isolation\": \"host\", \"account\": "
+        "\"user\","
+        " \"capabilities\": [\"SYS ADMIN\"]}]}",
+        "{\"breakout\": 3, \"name\": \"x\", \"tenants\": [], \"hosts\": [], \"workloads\": [],"
+        " \"decisions\": [{\"subject\": \"boundary:w:isolation\", \"kind\": \"accept\","
+        " \"text\": \"fine\", \"author\": \"a\", \"created\": \"2026-01-01T00:00:00Z\"}]}",
+    };
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++)
+        cr_assert_eq(both_ways(wrong[i]), TEXT_UNSURE, "%s", wrong[i]);
+}
+
+Test(scenario_json, text_mode_reports_what_scenario_validate_finds)
+{
+    cr_assert_eq(both_ways("{\"breakout\": 1, \"name\": \"n\", \"tenants\": [{\"id\": \"t\","
+                           " \"trust\": \"trusted\"}, {\"id\": \"t\", \"trust\": \"trusted\"}],"
+                           " \"hosts\": [], \"workloads\": []}"),
+                 TEXT_ERROR);
+    cr_assert_eq(both_ways("{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [],\n"
+                           " \"workloads\": [{\"id\": \"w\", \"tenant\": \"t\", \"host\": \"h\","
+                           " \"isolation\": \"process\", \"account\": \"user\"}]}"),
+                 TEXT_ERROR);
+    /* but not when the JSON is wrong after it: the syntax error comes first */
+    cr_assert_eq(both_ways("{\"breakout\": 1, \"name\": \"n\", \"tenants\": [], \"hosts\": [],\n"
+                           " \"workloads\": [{\"id\": \"w\", \"tenant\": \"t\", \"host\": \"h\","
+                           " \"isolation\": \"process\", \"account\": \"user\"}]} ]"),
+                 TEXT_UNSURE);
+}
+
+Test(scenario_json, text_mode_checks_the_version_against_keys_read_before_it)
+{
+    cr_assert_eq(
+        both_ways("{\"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [{\"id\":"
+                  " \"w\", \"tenant\": \"t\", \"host\": \"h\", \"isolation\": \"host\","
+                  " \"account\": \"user\", \"host_pid\": true}], \"breakout\": 1}"),
+        TEXT_UNSURE);
+    cr_assert_eq(both_ways("{\"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [],"
+                           " \"decisions\": [], \"breakout\": 2}"),
+                 TEXT_UNSURE);
+    cr_assert_eq(both_ways("{\"name\": \"n\", \"tenants\": [], \"hosts\": [], \"workloads\": [],"
+                           " \"decisions\": [], \"breakout\": 3}"),
+                 TEXT_READ);
 }

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "catalog_json.h"
+#include "decision.h"
 #include "embedded.h"
 #include "engine.h"
 #include "findings.h"
+#include "json_strict.h"
 #include "scenario_json.h"
 #include "xalloc.h"
 
@@ -70,9 +72,52 @@ static const Catalog *builtin_catalog(void)
     return builtin;
 }
 
+/* Returns the owned canonical JSON of s and its decisions, to compare two readings. */
+static char *canonical(const Scenario *s, const DecisionList *d)
+{
+    return scenario_to_json_with_decisions(s, d);
+}
+
+/* The scenario reader's two ways agree: what text mode reads straight from the text is what
+ * the strict check lets through and the tree reader reads (the same scenario and decisions, or
+ * the same error). */
+static void check_text_mode(const char *text, size_t size, const char *file, size_t max_values)
+{
+    char *err = NULL, *jerr = NULL;
+    DecisionList dt = {0}, dj = {0};
+    Scenario *st = scenario_parse_fast(text, size, file, max_values, &dt, &err);
+    if (!st && !err) { /* unsure: the strict check and the tree reader decide */
+        decision_list_done(&dt);
+        return;
+    }
+    cJSON *root = json_parse_strict_max(text, size, file, max_values, &jerr);
+    fuzz_require(root != NULL, "text mode read what the strict check rejects", jerr);
+    Scenario *sj = scenario_from_json(root, text, size, file, &dj, &jerr);
+    cJSON_Delete(root);
+    if (st) {
+        fuzz_require(sj != NULL, "text mode read a scenario the tree reader rejects", jerr);
+        char *a = canonical(st, &dt), *b = canonical(sj, &dj);
+        fuzz_require(strcmp(a, b) == 0, "text mode and the tree reader read different scenarios",
+                     a);
+        free(a);
+        free(b);
+    } else {
+        fuzz_require(sj == NULL, "text mode rejects a scenario the tree reader reads", err);
+        fuzz_require(strcmp(err, jerr) == 0, "text mode and the tree reader differ in the error",
+                     err);
+    }
+    scenario_free(st);
+    scenario_free(sj);
+    decision_list_done(&dt);
+    decision_list_done(&dj);
+    free(err);
+    free(jerr);
+}
+
 void fuzz_import(const uint8_t *data, size_t size, const char *file, const ImportOptions *opt)
 {
     char *text = terminated(data, size);
+    check_text_mode(text, size, file, opt ? opt->max_values : 0);
     char *err = NULL;
     StrList notes = {0};
     InputKind kind = (InputKind)-1;
