@@ -358,6 +358,9 @@ bool scenario_validate(const Scenario *s, char **err)
     strmap_init(&tenants);
     strmap_init(&hosts);
     strmap_init(&workloads);
+    strmap_reserve(&tenants, s->n_tenants);
+    strmap_reserve(&hosts, s->n_hosts);
+    strmap_reserve(&workloads, s->n_workloads);
     char *msg = NULL;
     for (size_t i = 0; i < s->n_tenants && !msg; i++)
         if (!strmap_put(&tenants, s->tenants[i].id, i))
@@ -366,11 +369,15 @@ bool scenario_validate(const Scenario *s, char **err)
         const Host *h = &s->hosts[i];
         if (!strmap_put(&hosts, h->id, i))
             msg = xasprintf("hosts[%zu].id: duplicate id \"%s\"", i, h->id);
+        if (h->n_users < 2 || msg) continue;
+        StrMap users;
+        strmap_init(&users);
+        strmap_reserve(&users, h->n_users);
         for (size_t u = 0; u < h->n_users && !msg; u++)
-            for (size_t v = 0; v < u && !msg; v++)
-                if (strcmp(h->users[u].name, h->users[v].name) == 0)
-                    msg = xasprintf("hosts[%zu].users[%zu].name: duplicate user \"%s\"", i, u,
-                                    h->users[u].name);
+            if (!strmap_put(&users, h->users[u].name, u))
+                msg = xasprintf("hosts[%zu].users[%zu].name: duplicate user \"%s\"", i, u,
+                                h->users[u].name);
+        strmap_done(&users);
     }
     size_t ignored;
     for (size_t i = 0; i < s->n_workloads && !msg; i++) {

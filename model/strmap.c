@@ -1,17 +1,26 @@
-/* Open-addressing string map (FNV-1a, linear probing): see strmap.h. */
+/* Open-addressing string map (FNV-1a, linear probing over a table of slots): see strmap.h. */
 #include "strmap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 
-static size_t hash(const char *s)
+#define MIN_SLOTS 16
+
+static uint64_t hash(const char *s)
 {
-    size_t h = 1469598103934665603u;
+    uint64_t h = 1469598103934665603u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
+}
+
+/* A slot for entry number e (0-based) of hash h. */
+static uint64_t slot_of(uint64_t h, size_t e)
+{
+    return (h >> 32) << 32 | (uint64_t)(e + 1);
 }
 
 void strmap_init(StrMap *m)
@@ -21,54 +30,68 @@ void strmap_init(StrMap *m)
 
 void strmap_done(StrMap *m)
 {
-    free(m->keys);
-    free(m->values);
+    free(m->entries);
+    free(m->slots);
     strmap_init(m);
 }
 
-static void rehash(StrMap *m, size_t cap)
+/* Rebuilds the table with n_slots slots (a power of two, more than twice the entries). */
+static void rehash(StrMap *m, size_t n_slots)
 {
-    const char **keys = xcalloc(cap, sizeof *keys);
-    size_t *values = xcalloc(cap, sizeof *values);
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        size_t j = hash(m->keys[i]) & (cap - 1);
-        while (keys[j])
-            j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        values[j] = m->values[i];
+    free(m->slots);
+    m->slots = xcalloc(n_slots, sizeof *m->slots);
+    m->n_slots = n_slots;
+    for (size_t e = 0; e < m->n; e++) {
+        size_t j = m->entries[e].hash & (n_slots - 1);
+        while (m->slots[j])
+            j = (j + 1) & (n_slots - 1);
+        m->slots[j] = slot_of(m->entries[e].hash, e);
     }
-    free(m->keys);
-    free(m->values);
-    m->keys = keys;
-    m->values = values;
-    m->cap = cap;
+}
+
+void strmap_reserve(StrMap *m, size_t n)
+{
+    if (n > m->cap) {
+        m->entries = xrealloc(m->entries, n * sizeof *m->entries);
+        m->cap = n;
+    }
+    size_t n_slots = m->n_slots ? m->n_slots : MIN_SLOTS;
+    while (n * 2 > n_slots)
+        n_slots *= 2;
+    if (n_slots != m->n_slots) rehash(m, n_slots);
+}
+
+/* The slot holding key (of hash h), or the empty slot where it would go. */
+static size_t find(const StrMap *m, const char *key, uint64_t h)
+{
+    size_t mask = m->n_slots - 1;
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t j = h & mask;
+    for (uint64_t s; (s = m->slots[j]) != 0; j = (j + 1) & mask)
+        if ((uint32_t)(s >> 32) == tag && strcmp(m->entries[(uint32_t)s - 1].key, key) == 0)
+            return j;
+    return j;
 }
 
 bool strmap_put(StrMap *m, const char *key, size_t value)
 {
-    if ((m->n + 1) * 2 > m->cap) rehash(m, m->cap ? m->cap * 2 : 16);
-    size_t j = hash(key) & (m->cap - 1);
-    while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) return false;
-        j = (j + 1) & (m->cap - 1);
-    }
-    m->keys[j] = key;
-    m->values[j] = value;
+    assert(m->n < UINT32_MAX - 1);
+    if ((m->n + 1) * 2 > m->n_slots) rehash(m, m->n_slots ? m->n_slots * 2 : MIN_SLOTS);
+    uint64_t h = hash(key);
+    size_t j = find(m, key, h);
+    if (m->slots[j]) return false;
+    xgrow((void **)&m->entries, &m->cap, m->n + 1, sizeof *m->entries);
+    m->entries[m->n] = (StrMapEntry){key, value, h};
+    m->slots[j] = slot_of(h, m->n);
     m->n++;
     return true;
 }
 
 bool strmap_get(const StrMap *m, const char *key, size_t *value)
 {
-    if (!m->cap) return false;
-    size_t j = hash(key) & (m->cap - 1);
-    while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
-            *value = m->values[j];
-            return true;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    return false;
+    if (!m->n_slots) return false;
+    size_t j = find(m, key, hash(key));
+    if (!m->slots[j]) return false;
+    *value = m->entries[(uint32_t)m->slots[j] - 1].value;
+    return true;
 }
