@@ -816,9 +816,7 @@ static bool tenant_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 {
     (void)i;
     Scenario *s = ctx;
-    Tenant *t = scenario_add_tenant(s, "", TRUST_UNTRUSTED);
-    free(t->name);
-    t->name = NULL;
+    Tenant *t = scenario_add_tenant(s, NULL, TRUST_UNTRUSTED); /* the id and name read next */
     if (!read_members(r, v, &tenant_table, tenant_member, t)) return false;
     if (!t->name) t->name = xstrdup(t->id);
     return true;
@@ -834,7 +832,7 @@ static bool user_member(Reader *r, int k, const cJSON *v, void *ctx)
 static bool user_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 {
     (void)i;
-    HostUser *u = host_add_user(ctx, "", false);
+    HostUser *u = host_add_user(ctx, NULL, false);
     return read_members(r, v, &user_table, user_member, u);
 }
 
@@ -852,7 +850,7 @@ static bool host_member(Reader *r, int k, const cJSON *v, void *ctx)
 static bool host_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 {
     (void)i;
-    Host *h = scenario_add_host(ctx, "", OS_LINUX);
+    Host *h = scenario_add_host(ctx, NULL, OS_LINUX);
     return read_members(r, v, &host_table, host_member, h);
 }
 
@@ -869,7 +867,7 @@ static bool mount_member(Reader *r, int k, const cJSON *v, void *ctx)
 static bool mount_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 {
     (void)i;
-    Mount *m = workload_add_mount(ctx, "", NULL, false);
+    Mount *m = workload_add_mount(ctx, NULL, NULL, false);
     return read_members(r, v, &mount_table, mount_member, m);
 }
 
@@ -906,7 +904,7 @@ static bool workload_member(Reader *r, int k, const cJSON *v, void *ctx)
 static bool workload_element(Reader *r, size_t i, const cJSON *v, void *ctx)
 {
     (void)i;
-    Workload *w = scenario_add_workload(ctx, "", "", "");
+    Workload *w = scenario_add_workload(ctx, NULL, NULL, NULL);
     return read_members(r, v, &workload_table, workload_member, w);
 }
 

@@ -94,7 +94,8 @@ void scenario_free(Scenario *s);
 Scenario *scenario_clone(const Scenario *s);
 
 /* Appenders: each returns the new, zeroed element (defaults applied) with its id copied.
- * The pointer is valid until the next append to the same list. */
+ * The pointer is valid until the next append to the same list. A string given as NULL stays
+ * NULL, for a reader that sets it next (scenario_free accepts it; nothing else does). */
 Tenant *scenario_add_tenant(Scenario *s, const char *id, Trust trust);
 Host *scenario_add_host(Scenario *s, const char *id, Os os);
 Workload *scenario_add_workload(Scenario *s, const char *id, const char *tenant, const char *host);
