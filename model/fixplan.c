@@ -2,9 +2,11 @@
  * every closable path. See fixplan.h. */
 #include "fixplan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
 #include "xalloc.h"
 
 static const char *const kind_names[] = {"isolation",    "account", "mount-read-only",
@@ -430,10 +432,11 @@ FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysi
     return plan;
 }
 
-/* ---- large scenarios: one host at a time ---------------------------------------------------
+/* ---- large scenarios, for catalogs the per-start search does not fit: one host at a time ----
  * Every technique's effect stays on the workload's own host, so the paths of one host are
  * closed by changes to that host and its workloads alone (and by moving tenants off it).
- * Each host's plan is found on a scenario holding just that host, then the plans are joined. */
+ * Each host's plan is found on a scenario holding just that host, then the plans are joined.
+ * Each candidate is judged by analysing the host again: slow on large hosts. */
 
 static size_t index_of_workload(const Scenario *s, const char *id)
 {
@@ -544,28 +547,874 @@ static FixPlan *plan_by_host(const Scenario *s, const Catalog *c, const Analysis
     return plan;
 }
 
-FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)
+/* ---- large scenarios: one start at a time ---------------------------------------------------
+ * Every technique's effect stays on the attacker's host, and once the host's workloads are
+ * taken over (from the host: host-controls-workloads), all of them are, so a start reaches its
+ * host or not, and its host's workloads (every other tenant there) or not. That depends only on
+ * the start itself, its host's OS, SSH and users, and the assumptions (given a catalog in which
+ * no workload takes over other workloads without the host: catalog_fits). So each start is
+ * probed on a scenario of its own: its host, itself (compromised, in a trusted tenant, so that
+ * it is the only start) and a victim of another tenant, to see the host's workloads reached.
+ * Starts alike in all the engine reads (their shape) share one probe. Per host, the answers are
+ * joined: SSH off serves every start of the host, a tenant moved off the host every start of
+ * that tenant there, the other candidates one start each. */
+
+enum { REACH_HOST = 1, REACH_WORKLOADS = 2 }; /* what a start reaches, as bits */
+enum { NEED_NOTHING, NEED_NO_HOST, NEED_NO_WORKLOADS };
+#define NO_SET               ((size_t)-1)
+#define PROBE_EXHAUSTIVE_MAX 10 /* own candidates up to which every set of them is tried */
+#define COST_NONE            ((size_t)-1) /* no set of changes does it */
+
+static bool catalog_fits(const Catalog *c)
 {
-    size_t n_cands, hosts_with_starts = 0;
-    free(fixplan_candidates(s, a, &n_cands));
+    for (size_t t = 0; t < c->n; t++)
+        for (size_t k = 0; k < c->techniques[t].n_clauses; k++) {
+            const Clause *cl = &c->techniques[t].clauses[k];
+            if ((cl->from & (FROM_WORKLOAD | FROM_VM)) && cl->effect == EFFECT_HOST_WORKLOADS)
+                return false;
+        }
+    return true;
+}
+
+typedef struct {
+    size_t *idx; /* indices among the start's own candidates, ascending; owned */
+    size_t n;    /* NO_SET: no set of them does it */
+} PickSet;
+
+/* What a start of some shape reaches under its candidate changes. */
+typedef struct {
+    size_t n_own;           /* its own candidates (isolation, account, mounts) */
+    bool ssh_candidate;     /* its host's SSH off is a candidate */
+    bool approx;            /* too many candidates to try every set: minimal sets, not minimum */
+    unsigned reach;         /* REACH_* as it is */
+    unsigned reach_ssh_off; /* with only its host's SSH off */
+    unsigned *reach_one;    /* with only own candidate i; owned */
+    bool host_full;         /* the host is still reached with every candidate of its own */
+    PickSet close[2][2];    /* [SSH off][0: the host not reached, 1: no workload reached] */
+} Shape;
+
+typedef struct {
+    const Catalog *c;
+    Scenario *base; /* host 0; the start, workload 0; a victim, workload 1 */
+    Change *own;    /* the start's own candidates, made for base */
+    size_t n_own;
+    unsigned char *memo; /* per (set, SSH off): REACH_* + 1, 0 not probed; NULL if too many */
+} Probe;
+
+static void replace_str(char **field, const char *value)
+{
+    char *copy = xstrdup(value);
+    free(*field);
+    *field = copy;
+}
+
+/* The probe scenario of start w: its host, w (compromised, alone in a trusted tenant) and a
+ * plain victim workload of another trusted tenant. anonymous: neutral ids, as shapes share it. */
+static Scenario *probe_base(const Scenario *s, const Analysis *a, size_t w, bool anonymous)
+{
+    Scenario *p = scenario_new("probe");
+    memcpy(p->assume, s->assume, sizeof p->assume);
+    Host *h = scenario_copy_host(p, &s->hosts[a->host_of[w]]);
+    if (anonymous) replace_str(&h->id, "host");
+    const char *host = p->hosts[0].id;
+    const char *tenant = anonymous ? "start" : s->tenants[a->tenant_of[w]].id;
+    char *victim_tenant = xasprintf("%s~victim", tenant);
+    scenario_add_tenant(p, tenant, TRUST_TRUSTED);
+    scenario_add_tenant(p, victim_tenant, TRUST_TRUSTED);
+    Workload *start = scenario_copy_workload(p, &s->workloads[w]);
+    start->compromised = true;
+    replace_str(&start->tenant, tenant);
+    replace_str(&start->host, host);
+    if (anonymous) replace_str(&start->id, "start");
+    char *victim_id = xasprintf("%s~victim", start->id);
+    Workload *victim = scenario_add_workload(p, victim_id, victim_tenant, host);
+    victim->isolation = ISOLATION_PROCESS;
+    victim->account = ACCOUNT_USER;
+    free(victim_id);
+    free(victim_tenant);
+    return p;
+}
+
+/* What the probe's start reaches with the chosen own candidates applied (and SSH off). */
+static unsigned probe_reach(Probe *p, const size_t *chosen, size_t k, bool ssh_off)
+{
+    size_t slot = 0;
+    if (p->memo) {
+        for (size_t i = 0; i < k; i++)
+            slot |= (size_t)1 << chosen[i];
+        slot = slot * 2 + ssh_off;
+        if (p->memo[slot]) return p->memo[slot] - 1u;
+    }
+    Scenario *t = scenario_clone(p->base);
+    Change *changes = xcalloc(k + 1, sizeof *changes);
+    for (size_t i = 0; i < k; i++)
+        changes[i] = p->own[chosen[i]];
+    change_apply_all(t, changes, k);
+    free(changes);
+    if (ssh_off) t->hosts[0].ssh = false;
+    EngineOptions o = {.max_paths = 0, .lazy_why_not = true, .skip_exposure = true};
+    Analysis *a = engine_analyze(t, p->c, &o);
+    unsigned r = 0;
+    for (size_t i = 0; i < a->n_paths; i++)
+        r |= a->paths[i].kind == TARGET_HOST ? REACH_HOST : REACH_WORKLOADS;
+    analysis_free(a);
+    scenario_free(t);
+    if (p->memo) p->memo[slot] = (unsigned char)(r + 1);
+    return r;
+}
+
+static void pick_set(PickSet *ps, const size_t *chosen, size_t k)
+{
+    ps->idx = xcalloc(k + 1, sizeof *ps->idx);
+    memcpy(ps->idx, chosen, k * sizeof *chosen);
+    ps->n = k;
+}
+
+/* The smallest sets of the probe's own candidates (the first in candidate order among sets of
+ * one size, as the brute force picks) that leave the host unreached (out[0]) and the host's
+ * workloads unreached (out[1]). Beyond PROBE_EXHAUSTIVE_MAX candidates, all of them and then
+ * each dropped that is not needed, latest first: minimal sets, and *approx is set. */
+static void probe_search(Probe *p, bool ssh_off, PickSet out[2], bool *approx)
+{
+    size_t n = p->n_own;
+    size_t *chosen = xcalloc(n + 1, sizeof *chosen);
+    out[0].n = out[1].n = NO_SET;
+    if (n <= PROBE_EXHAUSTIVE_MAX) {
+        for (size_t k = 0; k <= n && (out[0].n == NO_SET || out[1].n == NO_SET); k++) {
+            for (size_t i = 0; i < k; i++)
+                chosen[i] = i;
+            for (;;) {
+                unsigned r = probe_reach(p, chosen, k, ssh_off);
+                if (out[0].n == NO_SET && !(r & REACH_HOST)) pick_set(&out[0], chosen, k);
+                if (out[1].n == NO_SET && !(r & REACH_WORKLOADS)) pick_set(&out[1], chosen, k);
+                if (out[0].n != NO_SET && out[1].n != NO_SET) break;
+                size_t i = k;
+                while (i > 0 && chosen[i - 1] == n - k + i - 1)
+                    i--;
+                if (i == 0) break;
+                chosen[i - 1]++;
+                for (size_t j = i; j < k; j++)
+                    chosen[j] = chosen[j - 1] + 1;
+            }
+        }
+    } else {
+        *approx = true;
+        for (int what = 0; what < 2; what++) {
+            unsigned bit = what ? REACH_WORKLOADS : REACH_HOST;
+            size_t k = n;
+            for (size_t i = 0; i < n; i++)
+                chosen[i] = i;
+            if (probe_reach(p, chosen, k, ssh_off) & bit) continue;
+            for (size_t i = k; i-- > 0;) {
+                size_t dropped = chosen[i];
+                memmove(&chosen[i], &chosen[i + 1], (k - i - 1) * sizeof *chosen);
+                if (!(probe_reach(p, chosen, k - 1, ssh_off) & bit)) {
+                    k--;
+                } else {
+                    memmove(&chosen[i + 1], &chosen[i], (k - i - 1) * sizeof *chosen);
+                    chosen[i] = dropped;
+                }
+            }
+            pick_set(&out[what], chosen, k);
+        }
+    }
+    free(chosen);
+}
+
+/* Probes start w (with its own candidates own[n], made for the scenario) into sh. */
+static void shape_build(Shape *sh, const Scenario *s, const Catalog *c, const Analysis *a, size_t w,
+                        const Change *own, size_t n, bool ssh_candidate, bool anonymous)
+{
+    Probe p = {.c = c, .base = probe_base(s, a, w, anonymous), .n_own = n};
+    p.own = xcalloc(n + 1, sizeof *p.own);
+    for (size_t i = 0; i < n; i++) {
+        p.own[i] = own[i];
+        p.own[i].target = 0;
+    }
+    if (n <= PROBE_EXHAUSTIVE_MAX) p.memo = xcalloc((size_t)2 << n, 1);
+    sh->n_own = n;
+    sh->ssh_candidate = ssh_candidate;
+    sh->reach = probe_reach(&p, NULL, 0, false);
+    sh->reach_ssh_off = ssh_candidate ? probe_reach(&p, NULL, 0, true) : sh->reach;
+    size_t *all = xcalloc(n + 1, sizeof *all);
+    sh->reach_one = xcalloc(n + 1, sizeof *sh->reach_one);
+    for (size_t i = 0; i < n; i++) {
+        all[i] = i;
+        sh->reach_one[i] = probe_reach(&p, &all[i], 1, false);
+    }
+    sh->host_full = probe_reach(&p, all, n, ssh_candidate) & REACH_HOST;
+    free(all);
+    probe_search(&p, false, sh->close[0], &sh->approx);
+    if (ssh_candidate)
+        probe_search(&p, true, sh->close[1], &sh->approx);
+    else
+        sh->close[1][0].n = sh->close[1][1].n = NO_SET;
+    free(p.memo);
+    free(p.own);
+    scenario_free(p.base);
+}
+
+static void shape_done(Shape *sh)
+{
+    free(sh->reach_one);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            free(sh->close[i][j].idx);
+}
+
+/* ---- the shape key: everything the engine reads about a start and its host */
+
+typedef struct {
+    char *buf;
+    size_t n, cap;
+} Buf;
+
+static void buf_add(Buf *b, const char *bytes, size_t n)
+{
+    xgrow((void **)&b->buf, &b->cap, b->n + n + 1, 1);
+    memcpy(b->buf + b->n, bytes, n);
+    b->n += n;
+    b->buf[b->n] = '\0';
+}
+
+static void buf_num(Buf *b, size_t v)
+{
+    char tmp[32];
+    int k = snprintf(tmp, sizeof tmp, "%zu,", v);
+    buf_add(b, tmp, (size_t)k);
+}
+
+static void buf_str(Buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    buf_num(b, n);
+    buf_add(b, s, n);
+}
+
+/* Builds the key of start w (reusing b's buffer): strings are length-prefixed, so distinct
+ * shapes cannot give one key. Hardening is left out: it changes efforts, never reachability. */
+static const char *shape_key(Buf *b, const Scenario *s, const Analysis *a, size_t w,
+                             const Change *own, size_t n_own, bool ssh_candidate)
+{
+    const Workload *wl = &s->workloads[w];
+    const Host *h = &s->hosts[a->host_of[w]];
+    b->n = 0;
+    buf_num(b, (size_t)h->os);
+    buf_num(b, h->ssh);
+    buf_num(b, ssh_candidate);
+    buf_num(b, h->n_users);
+    for (size_t u = 0; u < h->n_users; u++) {
+        buf_str(b, h->users[u].name);
+        buf_num(b, h->users[u].admin);
+    }
+    buf_num(b, (size_t)wl->isolation);
+    buf_num(b, (size_t)wl->account);
+    buf_num(b, wl->privileged);
+    buf_num(b, wl->host_namespaces);
+    buf_num(b, wl->capabilities.n);
+    for (size_t i = 0; i < wl->capabilities.n; i++)
+        buf_str(b, wl->capabilities.items[i]);
+    buf_num(b, wl->n_mounts);
+    for (size_t m = 0; m < wl->n_mounts; m++) {
+        buf_str(b, wl->mounts[m].host_path);
+        buf_num(b, wl->mounts[m].read_only);
+    }
+    buf_num(b, n_own);
+    for (size_t i = 0; i < n_own; i++) {
+        buf_num(b, (size_t)own[i].kind);
+        buf_num(b, own[i].mount);
+    }
+    return b->buf ? b->buf : "";
+}
+
+/* ---- joining the starts, host by host */
+
+typedef struct {
+    size_t tenant, host;
+} Move;
+
+typedef struct {
+    PathKey *keys;
+    size_t n, cap;
+} KeyList;
+
+static void key_push(KeyList *l, const char *from, const char *to)
+{
+    xgrow((void **)&l->keys, &l->cap, l->n + 1, sizeof *l->keys);
+    l->keys[l->n++] = (PathKey){(char *)from, (char *)to};
+}
+
+/* Takes an owned string into the plan's pool and returns it. */
+static const char *pool_take(StrList *pool, char *owned)
+{
+    xgrow((void **)&pool->items, &pool->cap, pool->n + 1, sizeof *pool->items);
+    pool->items[pool->n++] = owned;
+    return owned;
+}
+
+/* Everything the per-start search holds while it works. */
+typedef struct {
+    const Scenario *s;
+    const Catalog *c;
+    const Analysis *a;
+    const Change *cands; /* every candidate, in candidate order */
+    size_t n_cands;
+    size_t *own_first; /* per workload: its first candidate; own_first[w + 1] ends them */
+    size_t *ssh_cand;  /* per host: index of its SSH-off candidate, or NO_SET */
+    size_t *starts;    /* the starts, sorted by id */
+    size_t n_starts;
+    size_t *by_host_first;  /* per host: its starts, sorted by id, in starts_by_host */
+    size_t *starts_by_host; /* workload indices */
+    size_t *ten_first;      /* per host: the tenants with workloads on it, sorted by id */
+    size_t *ten_list;       /* tenant indices */
+    Shape *shapes;          /* probed */
+    size_t n_shapes;
+    bool approx;            /* some shape's sets are minimal, not minimum */
+    const Shape **shape_of; /* per workload (starts) */
+    /* the choices */
+    bool *ssh_off;       /* per host */
+    unsigned char *need; /* per workload (starts): NEED_* of its own candidates */
+    Move *moves;         /* tenants moved off hosts */
+    size_t n_moves;
+    size_t *move_hosts; /* per tenant: shared hosts where it has a start (could move off) */
+    size_t *stays;      /* per host: the tenant never moved off it, or NO_SET */
+    /* the plan's strings (in its pool) */
+    const char **from;      /* per workload (starts): its id */
+    const char **host_to;   /* per host: "host:ID" */
+    const char **tenant_to; /* per tenant: "tenant:ID" */
+} Join;
+
+static size_t n_tenants_on(const Join *j, size_t h)
+{
+    return j->ten_first[h + 1] - j->ten_first[h];
+}
+
+/* Appends start w's original paths that are lost when it reaches only what `reach` says. */
+static void lost_keys(const Join *j, size_t w, unsigned reach, KeyList *out)
+{
+    const Shape *sh = j->shape_of[w];
+    unsigned lost = sh->reach & ~reach; /* no host, then no workload either */
+    size_t h = j->a->host_of[w], own = j->a->tenant_of[w];
+    if (lost & REACH_HOST) key_push(out, j->from[w], j->host_to[h]);
+    if (lost & REACH_WORKLOADS)
+        for (size_t i = j->ten_first[h]; i < j->ten_first[h + 1]; i++)
+            if (j->ten_list[i] != own) key_push(out, j->from[w], j->tenant_to[j->ten_list[i]]);
+}
+
+static size_t cost_add(size_t x, size_t y)
+{
+    return x == COST_NONE || y == COST_NONE ? COST_NONE : x + y;
+}
+
+static size_t pick_cost(const Shape *sh, bool ssh_off, int need)
+{
+    if (need == NEED_NOTHING) return 0;
+    return sh->close[ssh_off][need == NEED_NO_WORKLOADS].n; /* NO_SET is COST_NONE */
+}
+
+/* One tenant's starts on a host (a run of the host's starts, sorted by tenant). */
+typedef struct {
+    size_t tenant;
+    size_t first, end; /* range in the host's starts */
+    bool moved;        /* the plan moves it off the host */
+} Group;
+
+static int by_tenant(const void *x, const void *y, void *ctx)
+{
+    const Analysis *a = ctx;
+    size_t wx = *(const size_t *)x, wy = *(const size_t *)y;
+    if (a->tenant_of[wx] != a->tenant_of[wy]) return a->tenant_of[wx] < a->tenant_of[wy] ? -1 : 1;
+    return wx < wy ? -1 : wx > wy;
+}
+
+/* The cost of one tenant's starts when they stay on the host (alone: no other tenant left
+ * there) or are moved off it, under the host's SSH choice. A start must end with no path but
+ * those it keeps with every candidate applied: when those move it to a host of its own, only
+ * the path to that host (so it must not reach its host unless moved); when its tenant stays
+ * alone on the host (the last one), only the path to the host. */
+static size_t group_cost(const Join *j, const size_t *st, const Group *g, bool ssh_off, bool moved,
+                         bool alone)
+{
+    size_t cost = moved ? 1 : 0;
+    for (size_t i = g->first; i < g->end; i++) {
+        const Shape *sh = j->shape_of[st[i]];
+        int need = NEED_NO_HOST;
+        if (moved || alone) need = sh->host_full ? NEED_NOTHING : NEED_NO_HOST;
+        cost = cost_add(cost, pick_cost(sh, ssh_off, need));
+    }
+    return cost;
+}
+
+/* Host h's choices: SSH off or not, which tenants move off it, and what each start needs of
+ * its own candidates (need, per workload). Returns false when nothing works (the
+ * decomposition failed). */
+static bool join_host(const Join *j, size_t h, bool *ssh_off_out, Group *groups, size_t *n_groups,
+                      size_t *st, unsigned char *need)
+{
+    const Analysis *a = j->a;
+    size_t n_st = j->by_host_first[h + 1] - j->by_host_first[h];
+    memcpy(st, &j->starts_by_host[j->by_host_first[h]], n_st * sizeof *st);
+    xqsort_r(st, n_st, sizeof *st, by_tenant, (void *)a);
+    size_t ng = 0;
+    for (size_t i = 0; i < n_st; i++) {
+        if (i == 0 || a->tenant_of[st[i]] != a->tenant_of[st[i - 1]])
+            groups[ng++] = (Group){a->tenant_of[st[i]], i, i, false};
+        groups[ng - 1].end = i + 1;
+    }
+    *n_groups = ng;
+    bool shared = n_tenants_on(j, h) > 1;
+    /* every tenant on the host has a start here: with every candidate applied, all but the
+     * last move off (the last is then alone, change_apply_all moves it nowhere) */
+    bool all_start = shared && ng == n_tenants_on(j, h);
+    size_t best = COST_NONE;
+    bool best_ssh = false, best_all = false;
+    for (int off = 0; off <= (j->ssh_cand[h] != NO_SET); off++) {
+        size_t cost = (size_t)off, forced = (size_t)off;
+        bool all_moved = true;
+        for (size_t g = 0; g < ng; g++) {
+            bool last = all_start && g == ng - 1;
+            if (!shared) {
+                cost = cost_add(cost, group_cost(j, st, &groups[g], off, false, true));
+            } else if (!last) {
+                size_t stay = group_cost(j, st, &groups[g], off, false, false);
+                size_t move = group_cost(j, st, &groups[g], off, true, false);
+                all_moved &= move < stay;
+                cost = cost_add(cost, move < stay ? move : stay);
+                forced = cost_add(forced, move);
+            }
+        }
+        bool all = false;
+        if (all_start) {
+            const Group *l = &groups[ng - 1];
+            /* the last tenant stays; unless every other one moves, its starts must not reach
+             * the host's workloads */
+            size_t alone = group_cost(j, st, l, off, false, true);
+            size_t crowded = 0;
+            for (size_t i = l->first; i < l->end; i++) {
+                const Shape *sh = j->shape_of[st[i]];
+                crowded = cost_add(
+                    crowded, pick_cost(sh, off, sh->host_full ? NEED_NO_WORKLOADS : NEED_NO_HOST));
+            }
+            cost = cost_add(cost, all_moved ? alone : crowded);
+            forced = cost_add(forced, alone);
+            all = all_moved || forced < cost;
+            if (forced < cost) cost = forced;
+        }
+        if (cost < best) {
+            best = cost;
+            best_ssh = off;
+            best_all = all;
+        }
+    }
+    if (best == COST_NONE) return false;
+    *ssh_off_out = best_ssh;
+    for (size_t g = 0; g < ng; g++) {
+        Group *gr = &groups[g];
+        bool last = all_start && g == ng - 1;
+        if (shared && !last) {
+            size_t stay = group_cost(j, st, gr, best_ssh, false, false);
+            size_t move = group_cost(j, st, gr, best_ssh, true, false);
+            gr->moved = best_all || move < stay;
+        }
+        for (size_t i = gr->first; i < gr->end; i++) {
+            const Shape *sh = j->shape_of[st[i]];
+            unsigned char n = NEED_NO_HOST;
+            if (!shared || gr->moved || (last && best_all))
+                n = sh->host_full ? NEED_NOTHING : NEED_NO_HOST;
+            else if (last)
+                n = sh->host_full ? NEED_NO_WORKLOADS : NEED_NO_HOST;
+            need[st[i]] = n;
+        }
+    }
+    return true;
+}
+
+static int move_order(const void *x, const void *y)
+{
+    const Move *a = x, *b = y;
+    if (a->tenant != b->tenant) return a->tenant < b->tenant ? -1 : 1;
+    return a->host < b->host ? -1 : a->host > b->host;
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static int id_order(const void *x, const void *y, void *ctx)
+{
+    const Scenario *s = ctx;
+    return strcmp(s->workloads[*(const size_t *)x].id, s->workloads[*(const size_t *)y].id);
+}
+
+static int tenant_id_order(const void *x, const void *y, void *ctx)
+{
+    const Scenario *s = ctx;
+    return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
+}
+
+static FixItem *plan_add(FixPlan *plan, size_t *cap, Change change, KeyList *closes)
+{
+    xgrow((void **)&plan->items, cap, plan->n_items + 1, sizeof *plan->items);
+    FixItem *it = &plan->items[plan->n_items++];
+    *it = (FixItem){change, closes->keys, closes->n};
+    *closes = (KeyList){0};
+    return it;
+}
+
+/* Indexes the scenario: each start's own candidates, the starts by id and by host, the
+ * tenants on each host. */
+static void join_index(Join *j)
+{
+    const Scenario *s = j->s;
+    const Analysis *a = j->a;
+    size_t nw = s->n_workloads, nh = s->n_hosts, nt = s->n_tenants;
+    j->own_first = xcalloc(nw + 2, sizeof *j->own_first);
+    j->ssh_cand = xmalloc((nh + 1) * sizeof *j->ssh_cand);
+    for (size_t h = 0; h < nh; h++)
+        j->ssh_cand[h] = NO_SET;
+    size_t i_c = 0; /* workload candidates come first, in workload order */
+    for (size_t w = 0; w < nw; w++) {
+        j->own_first[w] = i_c;
+        while (i_c < j->n_cands && j->cands[i_c].kind <= CHANGE_MOUNT_REMOVE &&
+               j->cands[i_c].target == w)
+            i_c++;
+    }
+    j->own_first[nw] = i_c;
+    for (; i_c < j->n_cands; i_c++)
+        if (j->cands[i_c].kind == CHANGE_SSH_OFF) j->ssh_cand[j->cands[i_c].target] = i_c;
+
+    j->starts = xmalloc((nw + 1) * sizeof *j->starts);
+    for (size_t w = 0; w < nw; w++)
+        if (a->is_start[w]) j->starts[j->n_starts++] = w;
+    xqsort_r(j->starts, j->n_starts, sizeof *j->starts, id_order, (void *)s);
+    j->by_host_first = xcalloc(nh + 2, sizeof *j->by_host_first);
+    for (size_t i = 0; i < j->n_starts; i++)
+        j->by_host_first[a->host_of[j->starts[i]] + 1]++;
+    for (size_t h = 0; h < nh; h++)
+        j->by_host_first[h + 1] += j->by_host_first[h];
+    j->starts_by_host = xmalloc((j->n_starts + 1) * sizeof *j->starts_by_host);
+    size_t *fill = xmalloc((nh + 1) * sizeof *fill);
+    memcpy(fill, j->by_host_first, nh * sizeof *fill);
+    for (size_t i = 0; i < j->n_starts; i++)
+        j->starts_by_host[fill[a->host_of[j->starts[i]]]++] = j->starts[i];
+
+    size_t *tenant_order = xmalloc((nt + 1) * sizeof *tenant_order);
+    for (size_t t = 0; t < nt; t++)
+        tenant_order[t] = t;
+    xqsort_r(tenant_order, nt, sizeof *tenant_order, tenant_id_order, (void *)s);
+    size_t *tenant_rank = xmalloc((nt + 1) * sizeof *tenant_rank);
+    for (size_t r = 0; r < nt; r++)
+        tenant_rank[tenant_order[r]] = r;
+    size_t *wl_first = xcalloc(nh + 2, sizeof *wl_first);
+    size_t *wl_by_host = xmalloc((nw + 1) * sizeof *wl_by_host);
+    for (size_t w = 0; w < nw; w++)
+        wl_first[a->host_of[w] + 1]++;
+    for (size_t h = 0; h < nh; h++)
+        wl_first[h + 1] += wl_first[h];
+    memcpy(fill, wl_first, nh * sizeof *fill);
+    for (size_t w = 0; w < nw; w++)
+        wl_by_host[fill[a->host_of[w]]++] = w;
+    size_t *seen = xmalloc((nt + 1) * sizeof *seen);
+    for (size_t t = 0; t < nt; t++)
+        seen[t] = NO_SET;
+    j->ten_first = xcalloc(nh + 2, sizeof *j->ten_first);
+    j->ten_list = xmalloc((nw + 1) * sizeof *j->ten_list);
+    size_t n_ten = 0;
+    for (size_t h = 0; h < nh; h++) {
+        j->ten_first[h] = n_ten;
+        for (size_t i = wl_first[h]; i < wl_first[h + 1]; i++) {
+            size_t t = a->tenant_of[wl_by_host[i]];
+            if (seen[t] == h) continue;
+            seen[t] = h;
+            j->ten_list[n_ten++] = tenant_rank[t]; /* sorted as ranks, turned back below */
+        }
+        size_t *list = &j->ten_list[j->ten_first[h]], len = n_ten - j->ten_first[h];
+        xqsort(list, len, sizeof *list, cmp_size);
+        for (size_t k = 0; k < len; k++)
+            list[k] = tenant_order[list[k]];
+    }
+    j->ten_first[nh] = n_ten;
+    free(seen);
+    free(wl_first);
+    free(wl_by_host);
+    free(tenant_order);
+    free(tenant_rank);
+    free(fill);
+}
+
+/* Probes every start, once per shape with share_shapes. False when a probe does not predict
+ * the start's paths in the analysis (the decomposition does not hold). */
+static bool join_probe(Join *j, bool share_shapes)
+{
+    const Analysis *a = j->a;
+    size_t nw = j->s->n_workloads;
+    size_t *n_paths = xcalloc(nw + 1, sizeof *n_paths);
+    for (size_t i = 0; i < a->n_paths; i++)
+        n_paths[a->paths[i].start]++;
+    size_t cap = 0, *shape_idx = xmalloc((nw + 1) * sizeof *shape_idx);
+    StrMap memo;
+    strmap_init(&memo);
+    StrList keys = {0};
+    Buf buf = {0};
+    bool ok = true;
+    for (size_t i = 0; i < j->n_starts && ok; i++) {
+        size_t w = j->starts[i], h = a->host_of[w];
+        const Change *own = &j->cands[j->own_first[w]];
+        size_t n_own = j->own_first[w + 1] - j->own_first[w];
+        bool ssh_candidate = j->ssh_cand[h] != NO_SET;
+        size_t k = j->n_shapes;
+        const char *key = NULL;
+        if (share_shapes) {
+            key = shape_key(&buf, j->s, a, w, own, n_own, ssh_candidate);
+            if (!strmap_get(&memo, key, &k)) k = j->n_shapes;
+        }
+        if (k == j->n_shapes) {
+            xgrow((void **)&j->shapes, &cap, j->n_shapes + 1, sizeof *j->shapes);
+            Shape *sh = &j->shapes[j->n_shapes++];
+            memset(sh, 0, sizeof *sh);
+            shape_build(sh, j->s, j->c, a, w, own, n_own, ssh_candidate, share_shapes);
+            j->approx |= sh->approx;
+            if (share_shapes) {
+                strlist_add(&keys, key);
+                strmap_put(&memo, keys.items[keys.n - 1], k);
+            }
+        }
+        shape_idx[w] = k;
+        unsigned r = j->shapes[k].reach;
+        size_t predicted =
+            (r & REACH_HOST ? 1 : 0) + (r & REACH_WORKLOADS ? n_tenants_on(j, h) - 1 : 0);
+        ok = predicted == n_paths[w];
+    }
+    free(buf.buf);
+    strmap_done(&memo);
+    strlist_done(&keys);
+    free(n_paths);
+    j->shape_of = xcalloc(nw + 1, sizeof *j->shape_of);
+    for (size_t i = 0; ok && i < j->n_starts; i++)
+        j->shape_of[j->starts[i]] = &j->shapes[shape_idx[j->starts[i]]];
+    free(shape_idx);
+    return ok;
+}
+
+/* Chooses, host by host, SSH, the tenants moved off and what each start needs. */
+static bool join_choose(Join *j)
+{
+    size_t nh = j->s->n_hosts, nt = j->s->n_tenants, cap_moves = 0;
+    j->ssh_off = xcalloc(nh + 1, sizeof *j->ssh_off);
+    j->need = xcalloc(j->s->n_workloads + 1, 1);
+    j->move_hosts = xcalloc(nt + 1, sizeof *j->move_hosts);
+    j->stays = xmalloc((nh + 1) * sizeof *j->stays);
+    size_t *st = xmalloc((j->n_starts + 1) * sizeof *st);
+    Group *groups = xmalloc((j->n_starts + 1) * sizeof *groups);
+    bool ok = true;
+    for (size_t h = 0; h < nh && ok; h++) {
+        j->stays[h] = NO_SET;
+        if (j->by_host_first[h] == j->by_host_first[h + 1]) continue;
+        size_t ng;
+        ok = join_host(j, h, &j->ssh_off[h], groups, &ng, st, j->need);
+        /* with every candidate applied, each tenant with a start here moves off, but when all
+         * tenants here have one, the last (change_apply_all then finds it alone) */
+        if (ok && n_tenants_on(j, h) > 1 && ng == n_tenants_on(j, h))
+            j->stays[h] = groups[ng - 1].tenant;
+        for (size_t g = 0; g < ng && ok; g++) {
+            if (n_tenants_on(j, h) > 1) j->move_hosts[groups[g].tenant]++;
+            if (!groups[g].moved) continue;
+            xgrow((void **)&j->moves, &cap_moves, j->n_moves + 1, sizeof *j->moves);
+            j->moves[j->n_moves++] = (Move){groups[g].tenant, h};
+        }
+    }
+    free(st);
+    free(groups);
+    return ok;
+}
+
+/* Whether the plan is proven minimal: every shape searched in full, and no tenant that one
+ * change (every host) might move off several shared hosts at once, its workloads that are no
+ * start included. */
+static bool join_exact(const Join *j)
+{
+    if (j->approx) return false;
+    size_t nt = j->s->n_tenants;
+    size_t *shared_hosts = xcalloc(nt + 1, sizeof *shared_hosts);
+    for (size_t h = 0; h < j->s->n_hosts; h++)
+        if (n_tenants_on(j, h) > 1)
+            for (size_t k = j->ten_first[h]; k < j->ten_first[h + 1]; k++)
+                shared_hosts[j->ten_list[k]]++;
+    bool exact = true;
+    for (size_t t = 0; t < nt; t++)
+        if (j->move_hosts[t] > 0 && shared_hosts[t] > 1) exact = false;
+    free(shared_hosts);
+    return exact;
+}
+
+/* The plan of the choices: items in candidate order (each start's own changes, SSH, tenants
+ * moved), what each closes on its own, and what every candidate leaves. */
+static FixPlan *join_plan(Join *j)
+{
+    const Scenario *s = j->s;
+    const Analysis *a = j->a;
+    size_t nw = s->n_workloads, nh = s->n_hosts, nt = s->n_tenants;
+    FixPlan *plan = xcalloc(1, sizeof *plan);
+    plan->n_candidates = j->n_cands;
+    plan->paths_before = a->paths_total;
+    plan->exact = join_exact(j);
+    StrList *pool = xcalloc(1, sizeof *pool);
+    plan->strings = pool;
+    j->from = xcalloc(nw + 1, sizeof *j->from);
+    j->host_to = xcalloc(nh + 1, sizeof *j->host_to);
+    j->tenant_to = xcalloc(nt + 1, sizeof *j->tenant_to);
+    for (size_t i = 0; i < j->n_starts; i++)
+        j->from[j->starts[i]] = pool_take(pool, xstrdup(s->workloads[j->starts[i]].id));
+    for (size_t h = 0; h < nh; h++)
+        j->host_to[h] = pool_take(pool, xasprintf("host:%s", s->hosts[h].id));
+    for (size_t t = 0; t < nt; t++)
+        j->tenant_to[t] = pool_take(pool, xasprintf("tenant:%s", s->tenants[t].id));
+
+    size_t cap_items = 0;
+    KeyList closes = {0};
+    for (size_t w = 0; w < nw; w++) {
+        if (!a->is_start[w] || j->need[w] == NEED_NOTHING) continue;
+        const Shape *sh = j->shape_of[w];
+        const PickSet *ps = &sh->close[j->ssh_off[a->host_of[w]]][j->need[w] == NEED_NO_WORKLOADS];
+        for (size_t i = 0; i < ps->n; i++) {
+            lost_keys(j, w, sh->reach_one[ps->idx[i]], &closes);
+            plan_add(plan, &cap_items, j->cands[j->own_first[w] + ps->idx[i]], &closes);
+        }
+    }
+    for (size_t h = 0; h < nh; h++) {
+        if (!j->ssh_off[h]) continue;
+        for (size_t i = j->by_host_first[h]; i < j->by_host_first[h + 1]; i++) {
+            size_t w = j->starts_by_host[i];
+            lost_keys(j, w, j->shape_of[w]->reach_ssh_off, &closes);
+        }
+        plan_add(plan, &cap_items, j->cands[j->ssh_cand[h]], &closes);
+    }
+    xqsort(j->moves, j->n_moves, sizeof *j->moves, move_order);
+    for (size_t m = 0; m < j->n_moves; m++) {
+        size_t t = j->moves[m].tenant, h = j->moves[m].host;
+        for (size_t i = j->by_host_first[h]; i < j->by_host_first[h + 1]; i++) {
+            size_t w = j->starts_by_host[i];
+            if (a->tenant_of[w] == t)
+                lost_keys(j, w, 0, &closes); /* its host path too: the host is another */
+            else if (j->shape_of[w]->reach & REACH_WORKLOADS)
+                key_push(&closes, j->from[w], j->tenant_to[t]);
+        }
+        plan_add(plan, &cap_items, (Change){CHANGE_TENANT_DEDICATED, t, 0, h}, &closes);
+    }
+
+    KeyList left = {0};
+    for (size_t i = 0; i < j->n_starts; i++) {
+        size_t w = j->starts[i], h = a->host_of[w], t = a->tenant_of[w];
+        if (!j->shape_of[w]->host_full) continue;
+        bool stay = n_tenants_on(j, h) == 1 || j->stays[h] == t;
+        const char *to =
+            stay ? j->host_to[h]
+                 : pool_take(pool, xasprintf("host:%s@%s", s->tenants[t].id, s->hosts[h].id));
+        key_push(&left, j->from[w], to);
+    }
+    plan->unclosable = left.keys;
+    plan->n_unclosable = left.n;
+    return plan;
+}
+
+static void join_done(Join *j)
+{
+    for (size_t k = 0; k < j->n_shapes; k++)
+        shape_done(&j->shapes[k]);
+    free(j->shapes);
+    free(j->shape_of);
+    free(j->own_first);
+    free(j->ssh_cand);
+    free(j->starts);
+    free(j->by_host_first);
+    free(j->starts_by_host);
+    free(j->ten_first);
+    free(j->ten_list);
+    free(j->ssh_off);
+    free(j->need);
+    free(j->moves);
+    free(j->move_hosts);
+    free(j->stays);
+    free(j->from);
+    free(j->host_to);
+    free(j->tenant_to);
+}
+
+static FixPlan *by_start(const Scenario *s, const Catalog *c, const Analysis *a,
+                         const Change *cands, size_t n_cands, bool share_shapes)
+{
+    if (!catalog_fits(c) || a->n_paths != a->paths_total) return NULL;
+    /* a host named TENANT@HOST would receive the tenant moved off HOST: not modelled */
+    for (size_t h = 0; h < s->n_hosts; h++)
+        if (strchr(s->hosts[h].id, '@')) return NULL;
+    Join j = {.s = s, .c = c, .a = a, .cands = cands, .n_cands = n_cands};
+    join_index(&j);
+    FixPlan *plan = join_probe(&j, share_shapes) && join_choose(&j) ? join_plan(&j) : NULL;
+    join_done(&j);
+    return plan;
+}
+
+FixPlan *fixplan_compute_by_start(const Scenario *s, const Catalog *c, const Analysis *a,
+                                  bool share_shapes)
+{
+    size_t n_cands;
+    Change *cands = fixplan_candidates(s, a, &n_cands);
+    FixPlan *plan = by_start(s, c, a, cands, n_cands, share_shapes);
+    free(cands);
+    return plan;
+}
+
+static size_t hosts_with_starts(const Scenario *s, const Analysis *a)
+{
+    size_t n = 0;
     bool *seen = xcalloc(s->n_hosts + 1, sizeof *seen);
     for (size_t w = 0; w < s->n_workloads; w++)
         if (a->is_start[w] && !seen[a->host_of[w]]) {
             seen[a->host_of[w]] = true;
-            hosts_with_starts++;
+            n++;
         }
     free(seen);
-    if (n_cands > FIXPLAN_EXACT_MAX && hosts_with_starts > 1) return plan_by_host(s, c, a, n_cands);
-    return fixplan_compute_with(s, c, a, false, false);
+    return n;
+}
+
+/* fixplan_compute given the candidates (taken). */
+static FixPlan *compute(const Scenario *s, const Catalog *c, const Analysis *a, Change *cands,
+                        size_t n_cands)
+{
+    FixPlan *plan = NULL;
+    if (n_cands > FIXPLAN_EXACT_MAX) {
+        plan = by_start(s, c, a, cands, n_cands, true);
+        if (!plan && hosts_with_starts(s, a) > 1) plan = plan_by_host(s, c, a, n_cands);
+    }
+    free(cands);
+    return plan ? plan : fixplan_compute_with(s, c, a, false, false);
+}
+
+FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)
+{
+    size_t n_cands;
+    Change *cands = fixplan_candidates(s, a, &n_cands);
+    return compute(s, c, a, cands, n_cands);
 }
 
 void fixplan_free(FixPlan *p)
 {
     if (!p) return;
     for (size_t i = 0; i < p->n_items; i++)
-        pathkeys_free(p->items[i].closes, p->items[i].n_closes);
+        if (p->strings)
+            free(p->items[i].closes);
+        else
+            pathkeys_free(p->items[i].closes, p->items[i].n_closes);
     free(p->items);
-    pathkeys_free(p->unclosable, p->n_unclosable);
+    if (p->strings) {
+        free(p->unclosable);
+        strlist_done(p->strings);
+        free(p->strings);
+    } else {
+        pathkeys_free(p->unclosable, p->n_unclosable);
+    }
     free(p);
 }
 
@@ -573,8 +1422,9 @@ FixPlan *fixplan_compute_limited(const Scenario *s, const Catalog *c, const Anal
                                  size_t max_candidates)
 {
     size_t n;
-    free(fixplan_candidates(s, a, &n));
-    if (max_candidates == 0 || n <= max_candidates) return fixplan_compute(s, c, a);
+    Change *cands = fixplan_candidates(s, a, &n);
+    if (max_candidates == 0 || n <= max_candidates) return compute(s, c, a, cands, n);
+    free(cands);
     FixPlan *plan = xcalloc(1, sizeof *plan);
     plan->skipped = true;
     plan->n_candidates = n;

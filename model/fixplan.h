@@ -1,6 +1,8 @@
 /* The fix plan: the fewest changes (from DESIGN.md's candidates) that close every path a
  * start has to a host or another tenant. Exact (brute force) up to FIXPLAN_EXACT_MAX
- * candidates, greedy beyond. Paths that no candidate closes are listed as unclosable. */
+ * candidates; beyond, searched start by start and joined host by host (exact for that
+ * decomposition, reported as greedy when a smaller plan might exist). Paths that no candidate
+ * closes are listed as unclosable. */
 #ifndef BREAKOUT_FIXPLAN_H
 #define BREAKOUT_FIXPLAN_H
 
@@ -31,7 +33,8 @@ typedef struct {
     size_t host;   /* CHANGE_TENANT_DEDICATED: only off this host (index), or CHANGE_ALL_HOSTS */
 } Change;
 
-/* A path's identity: its start and its target ("host:ID" or "tenant:ID"). Owned strings. */
+/* A path's identity: its start and its target ("host:ID" or "tenant:ID"). Owned strings: by
+ * the key, or, in a FixPlan, by the plan. */
 typedef struct {
     char *from;
     char *to;
@@ -52,6 +55,7 @@ typedef struct {
     PathKey *unclosable; /* paths left when every candidate is applied, sorted */
     size_t n_unclosable;
     size_t paths_before; /* paths of the scenario as it is */
+    void *strings;       /* private: the strings its keys share (NULL: each key owns its own) */
 } FixPlan;
 
 /* Applies changes (made for s) to s in place. Mount removals are applied last, highest
@@ -72,6 +76,16 @@ FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)
 FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysis *a,
                               bool force_exact, bool force_greedy);
 void fixplan_free(FixPlan *p);
+
+/* The search fixplan_compute uses beyond FIXPLAN_EXACT_MAX candidates: each start's paths are
+ * found on a scenario of its own (its host, itself, a victim of another tenant), then joined
+ * host by host. share_shapes: starts alike in everything the engine reads share one search
+ * (false, for tests: every start is searched on its own, under its own ids). Returns NULL when
+ * the decomposition does not hold: a catalog in which a workload takes over other workloads
+ * without the host, an analysis without every path, or a start whose paths the search does not
+ * predict. Owned. */
+FixPlan *fixplan_compute_by_start(const Scenario *s, const Catalog *c, const Analysis *a,
+                                  bool share_shapes);
 
 /* Like fixplan_compute, but when there are more than max_candidates candidate changes it
  * returns a plan marked skipped (no changes listed) instead of searching: the search
