@@ -2,7 +2,6 @@
  * every closable path. See fixplan.h. */
 #include "fixplan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -777,11 +776,17 @@ static void buf_add(Buf *b, const char *bytes, size_t n)
     b->buf[b->n] = '\0';
 }
 
+/* v in decimal and a comma (snprintf, a million times for a 150k fleet, took 0.1 s) */
 static void buf_num(Buf *b, size_t v)
 {
-    char tmp[32];
-    int k = snprintf(tmp, sizeof tmp, "%zu,", v);
-    buf_add(b, tmp, (size_t)k);
+    char tmp[24];
+    size_t k = sizeof tmp;
+    tmp[--k] = ',';
+    do {
+        tmp[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    buf_add(b, tmp + k, sizeof tmp - k);
 }
 
 static void buf_str(Buf *b, const char *s)
