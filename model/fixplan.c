@@ -560,9 +560,10 @@ static FixPlan *plan_by_host(const Scenario *s, const Catalog *c, const Analysis
 
 enum { REACH_HOST = 1, REACH_WORKLOADS = 2 }; /* what a start reaches, as bits */
 enum { NEED_NOTHING, NEED_NO_HOST, NEED_NO_WORKLOADS };
-#define NO_SET               ((size_t)-1)
-#define PROBE_EXHAUSTIVE_MAX 10 /* own candidates up to which every set of them is tried */
-#define COST_NONE            ((size_t)-1) /* no set of changes does it */
+#define NO_SET                 ((size_t)-1)
+#define PROBE_MOUNTS_EXACT_MAX 8            /* used mounts up to which a start's search is exact */
+#define PROBE_MEMO_MAX         12           /* own candidates up to which probes are remembered */
+#define COST_NONE              ((size_t)-1) /* no set of changes does it */
 
 static bool catalog_fits(const Catalog *c)
 {
@@ -584,7 +585,7 @@ typedef struct {
 typedef struct {
     size_t n_own;           /* its own candidates (isolation, account, mounts) */
     bool ssh_candidate;     /* its host's SSH off is a candidate */
-    bool approx;            /* too many candidates to try every set: minimal sets, not minimum */
+    bool approx;            /* too many mounts to search in full: minimal sets, not minimum */
     unsigned reach;         /* REACH_* as it is */
     unsigned reach_ssh_off; /* with only its host's SSH off */
     unsigned *reach_one;    /* with only own candidate i; owned */
@@ -669,53 +670,159 @@ static void pick_set(PickSet *ps, const size_t *chosen, size_t k)
     ps->n = k;
 }
 
-/* The smallest sets of the probe's own candidates (the first in candidate order among sets of
- * one size, as the brute force picks) that leave the host unreached (out[0]) and the host's
- * workloads unreached (out[1]). Beyond PROBE_EXHAUSTIVE_MAX candidates, all of them and then
- * each dropped that is not needed, latest first: minimal sets, and *approx is set. */
+/* Lexicographic order of two index sets of one size. */
+static bool set_less(const size_t *x, const size_t *y, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (x[i] != y[i]) return x[i] < y[i];
+    return false;
+}
+
+/* The probe's own candidates, arranged: isolation and account first (fixed[]), then per mount
+ * its read-only candidate (NO_SET if it is read-only already) and its removal. */
+typedef struct {
+    size_t fixed[2], n_fixed;
+    size_t (*mounts)[2]; /* [read-only, remove] candidate indices */
+    size_t n_mounts;
+} OwnLayout;
+
+/* The set made of the isolation and account choice `bits`, and per mount of the mount set `x`
+ * (ascending mount indices) its removal, or its read-only change where `ro` has the bit. */
+static size_t make_set(const OwnLayout *l, size_t bits, const size_t *x, size_t m, size_t ro,
+                       size_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < l->n_fixed; i++)
+        if (bits >> i & 1) out[k++] = l->fixed[i];
+    for (size_t i = 0; i < m; i++)
+        out[k++] = l->mounts[x[i]][(ro >> i & 1) ? 0 : 1];
+    return k;
+}
+
+/* Steps x (m ascending indices below n) to the next m-subset; false after the last. */
+static bool next_subset(size_t *x, size_t m, size_t n)
+{
+    size_t i = m;
+    while (i > 0 && x[i - 1] == n - m + i - 1)
+        i--;
+    if (i == 0) return false;
+    x[i - 1]++;
+    for (size_t j = i; j < m; j++)
+        x[j] = x[j - 1] + 1;
+    return true;
+}
+
+static void first_subset(size_t *x, size_t m)
+{
+    for (size_t i = 0; i < m; i++)
+        x[i] = i;
+}
+
+/* The smallest set of the probe's own candidates that leaves `bit` (REACH_HOST or
+ * REACH_WORKLOADS) unreached, the first in candidate order among sets of that size (as the
+ * brute force picks). Mount changes only take edges away (no catalog condition wants a mount
+ * read-only or absent) and removing a mount takes at least what making it read-only takes, so
+ * a smallest set changes each mount it touches once, and the mounts it touches, removed, do
+ * too: per choice of isolation and account (which can add edges: Hyper-V lets a Windows user
+ * write through a mount), the fewest mounts to remove are found first, then among the sets of
+ * that size the first whose read-only or removal changes work. */
+static void probe_search_exact(Probe *p, const OwnLayout *l, bool ssh_off, unsigned bit,
+                               PickSet *out)
+{
+    size_t n_m = l->n_mounts, best = NO_SET, fewest[4];
+    size_t *x = xcalloc(n_m + 1, sizeof *x), *set = xcalloc(p->n_own + 1, sizeof *set);
+    size_t *found = xcalloc(p->n_own + 1, sizeof *found);
+    for (size_t bits = 0; bits < (size_t)1 << l->n_fixed; bits++) {
+        size_t pop = (bits & 1) + (bits >> 1 & 1);
+        fewest[bits] = NO_SET;
+        for (size_t i = 0; i < n_m; i++)
+            x[i] = i;
+        if (probe_reach(p, set, make_set(l, bits, x, n_m, 0, set), ssh_off) & bit) continue;
+        for (size_t m = 0; m <= n_m && fewest[bits] == NO_SET; m++) {
+            if (best != NO_SET && pop + m > best) break;
+            first_subset(x, m);
+            do {
+                size_t k = make_set(l, bits, x, m, 0, set);
+                if (!(probe_reach(p, set, k, ssh_off) & bit)) fewest[bits] = m;
+            } while (fewest[bits] == NO_SET && next_subset(x, m, n_m));
+        }
+        if (fewest[bits] != NO_SET && (best == NO_SET || pop + fewest[bits] < best))
+            best = pop + fewest[bits];
+    }
+    out->n = NO_SET;
+    for (size_t bits = 0; best != NO_SET && bits < (size_t)1 << l->n_fixed; bits++) {
+        size_t pop = (bits & 1) + (bits >> 1 & 1), m = fewest[bits];
+        if (m == NO_SET || pop + m != best) continue;
+        first_subset(x, m);
+        do {
+            if (probe_reach(p, set, make_set(l, bits, x, m, 0, set), ssh_off) & bit) continue;
+            for (size_t ro = 0; ro < (size_t)1 << m; ro++) {
+                bool usable = true;
+                for (size_t i = 0; i < m; i++)
+                    if ((ro >> i & 1) && l->mounts[x[i]][0] == NO_SET) usable = false;
+                if (!usable) continue;
+                size_t k = make_set(l, bits, x, m, ro, set);
+                if (out->n != NO_SET && !set_less(set, found, k)) continue;
+                if (probe_reach(p, set, k, ssh_off) & bit) continue;
+                memcpy(found, set, k * sizeof *set);
+                out->n = k;
+            }
+        } while (next_subset(x, m, n_m));
+    }
+    if (out->n != NO_SET) pick_set(out, found, out->n);
+    free(x);
+    free(set);
+    free(found);
+}
+
+/* The smallest sets of the probe's own candidates that leave the host unreached (out[0]) and
+ * the host's workloads unreached (out[1]): exact up to PROBE_MOUNTS_EXACT_MAX mounts; beyond,
+ * all of them and then each dropped that is not needed, latest first: minimal sets, and
+ * *approx is set. */
 static void probe_search(Probe *p, bool ssh_off, PickSet out[2], bool *approx)
 {
     size_t n = p->n_own;
+    OwnLayout l = {.mounts = xcalloc(n + 1, sizeof *l.mounts)};
+    for (size_t i = 0; i < n; i++) {
+        const Change *c = &p->own[i];
+        if (c->kind <= CHANGE_ACCOUNT_USER) {
+            l.fixed[l.n_fixed++] = i;
+        } else if (c->kind == CHANGE_MOUNT_READ_ONLY) {
+            l.mounts[l.n_mounts][0] = i;
+        } else {
+            if (i == 0 || p->own[i - 1].kind != CHANGE_MOUNT_READ_ONLY ||
+                p->own[i - 1].mount != c->mount)
+                l.mounts[l.n_mounts][0] = NO_SET;
+            l.mounts[l.n_mounts++][1] = i;
+        }
+    }
+    if (l.n_mounts <= PROBE_MOUNTS_EXACT_MAX) {
+        probe_search_exact(p, &l, ssh_off, REACH_HOST, &out[0]);
+        probe_search_exact(p, &l, ssh_off, REACH_WORKLOADS, &out[1]);
+        free(l.mounts);
+        return;
+    }
+    free(l.mounts);
+    *approx = true;
     size_t *chosen = xcalloc(n + 1, sizeof *chosen);
-    out[0].n = out[1].n = NO_SET;
-    if (n <= PROBE_EXHAUSTIVE_MAX) {
-        for (size_t k = 0; k <= n && (out[0].n == NO_SET || out[1].n == NO_SET); k++) {
-            for (size_t i = 0; i < k; i++)
-                chosen[i] = i;
-            for (;;) {
-                unsigned r = probe_reach(p, chosen, k, ssh_off);
-                if (out[0].n == NO_SET && !(r & REACH_HOST)) pick_set(&out[0], chosen, k);
-                if (out[1].n == NO_SET && !(r & REACH_WORKLOADS)) pick_set(&out[1], chosen, k);
-                if (out[0].n != NO_SET && out[1].n != NO_SET) break;
-                size_t i = k;
-                while (i > 0 && chosen[i - 1] == n - k + i - 1)
-                    i--;
-                if (i == 0) break;
-                chosen[i - 1]++;
-                for (size_t j = i; j < k; j++)
-                    chosen[j] = chosen[j - 1] + 1;
+    for (int what = 0; what < 2; what++) {
+        unsigned bit = what ? REACH_WORKLOADS : REACH_HOST;
+        out[what].n = NO_SET;
+        size_t k = n;
+        for (size_t i = 0; i < n; i++)
+            chosen[i] = i;
+        if (probe_reach(p, chosen, k, ssh_off) & bit) continue;
+        for (size_t i = k; i-- > 0;) {
+            size_t dropped = chosen[i];
+            memmove(&chosen[i], &chosen[i + 1], (k - i - 1) * sizeof *chosen);
+            if (!(probe_reach(p, chosen, k - 1, ssh_off) & bit)) {
+                k--;
+            } else {
+                memmove(&chosen[i + 1], &chosen[i], (k - i - 1) * sizeof *chosen);
+                chosen[i] = dropped;
             }
         }
-    } else {
-        *approx = true;
-        for (int what = 0; what < 2; what++) {
-            unsigned bit = what ? REACH_WORKLOADS : REACH_HOST;
-            size_t k = n;
-            for (size_t i = 0; i < n; i++)
-                chosen[i] = i;
-            if (probe_reach(p, chosen, k, ssh_off) & bit) continue;
-            for (size_t i = k; i-- > 0;) {
-                size_t dropped = chosen[i];
-                memmove(&chosen[i], &chosen[i + 1], (k - i - 1) * sizeof *chosen);
-                if (!(probe_reach(p, chosen, k - 1, ssh_off) & bit)) {
-                    k--;
-                } else {
-                    memmove(&chosen[i + 1], &chosen[i], (k - i - 1) * sizeof *chosen);
-                    chosen[i] = dropped;
-                }
-            }
-            pick_set(&out[what], chosen, k);
-        }
+        pick_set(&out[what], chosen, k);
     }
     free(chosen);
 }
@@ -730,7 +837,7 @@ static void shape_build(Shape *sh, const Scenario *s, const Catalog *c, const An
         p.own[i] = own[i];
         p.own[i].target = 0;
     }
-    if (n <= PROBE_EXHAUSTIVE_MAX) p.memo = xcalloc((size_t)2 << n, 1);
+    if (n <= PROBE_MEMO_MAX) p.memo = xcalloc((size_t)2 << n, 1);
     sh->n_own = n;
     sh->ssh_candidate = ssh_candidate;
     sh->reach = probe_reach(&p, NULL, 0, false);
