@@ -298,7 +298,7 @@ static Scenario *fleet(unsigned long long seed, unsigned n_hosts, unsigned per_h
         w->privileged = rnd(8) == 0;
         w->compromised = rnd(12) == 0;
         w->host_namespaces = rnd(8) == 0 ? HOSTNS_PID : 0;
-        unsigned nm = rnd(40) == 0 ? 6 : rnd(3);
+        unsigned nm = rnd(40) == 0 ? 12 : rnd(3); /* 12: more than the search does in full */
         for (unsigned m = 0; m < nm; m++) {
             const char *p =
                 os == OS_LINUX
