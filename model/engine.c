@@ -181,8 +181,8 @@ static void index_scenario(Ctx *x)
 static void index_hosts(Ctx *x, size_t h0, size_t h1)
 {
     const Scenario *s = x->s;
-    for (size_t j = x->host_first[h0]; j < x->host_first[h1]; j++) {
-        size_t w = x->host_workloads[j];
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (x->a->host_of[w] < h0 || x->a->host_of[w] >= h1) continue;
         const Workload *wl = &s->workloads[w];
         Os os = s->hosts[x->a->host_of[w]].os;
         if (!wl->n_mounts) continue;
@@ -585,16 +585,16 @@ static FromLists from_lists(const Ctx *x)
     return f;
 }
 
-/* Builds the edges of hosts [h0, h1) into x->edges: host by host, its workloads' edges then
- * its own, each state's together (a search stays on one host, so its edges are close in
- * memory), then each state's edges in edge_order. */
+/* Builds the edges of hosts [h0, h1) into x->edges, each state's together: their workloads'
+ * in index order (the scenario is read in order), then the hosts'. */
 static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
 {
     const Scenario *s = x->s;
     const Catalog *c = x->c;
-    for (size_t h = h0; h < h1; h++) {
-        for (size_t j = x->host_first[h]; j < x->host_first[h + 1]; j++) {
-            size_t w = x->host_workloads[j];
+    {
+        for (size_t w = 0; w < s->n_workloads; w++) {
+            size_t h = x->a->host_of[w];
+            if (h < h0 || h >= h1) continue;
             const Workload *wl = &s->workloads[w];
             unsigned os_bit = 1u << s->hosts[h].os, iso_bit = 1u << wl->isolation;
             for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
@@ -609,6 +609,8 @@ static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
                     clause_eval(x, r->t, r->k, false, w, (Level)level, emit_edge, NULL);
                 }
         }
+    }
+    for (size_t h = h0; h < h1; h++) {
         for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
             for (size_t i = 0; i < f->n[3 + level]; i++) {
                 const ClauseRef *r = &f->refs[(size_t)(3 + level) * x->n_clauses + i];
@@ -1291,9 +1293,9 @@ static void judge_mounts(Ctx *x, size_t h0, size_t h1)
 {
     Analysis *a = x->a;
     const Scenario *s = x->s;
-    for (size_t j = x->host_first[h0]; j < x->host_first[h1]; j++) {
-        size_t w = x->host_workloads[j];
+    for (size_t w = 0; w < s->n_workloads; w++) {
         size_t h = a->host_of[w];
+        if (h < h0 || h >= h1) continue;
         Os os = s->hosts[h].os;
         for (size_t m = 0; m < s->workloads[w].n_mounts; m++) {
             const char *mp = x->mount_paths[w][m];
@@ -1397,9 +1399,8 @@ static void walk_job(void *work, size_t part)
     bool *has = xcalloc(n_slots + 1, sizeof *has);
     size_t *touched = xmalloc((n_slots + 1) * sizeof *touched);
 
-    for (size_t j = x->host_first[pt->h0]; j < x->host_first[pt->h1]; j++) {
-        size_t w = x->host_workloads[j];
-        if (!a->is_start[w]) continue;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!a->is_start[w] || a->host_of[w] < pt->h0 || a->host_of[w] >= pt->h1) continue;
         const Workload *wl = &s->workloads[w];
         uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
         search_run(a, sr, start, (long)w);
@@ -1785,8 +1786,8 @@ static void judge_job(void *work, size_t part)
     const EdgeRange *range = pt->sr.range;
     const bool *attacked = wk->attacked;
     Lazy *lazy = wk->lazy;
-    for (size_t j = x->host_first[pt->h0]; j < x->host_first[pt->h1]; j++) {
-        size_t w = x->host_workloads[j];
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (a->host_of[w] < pt->h0 || a->host_of[w] >= pt->h1) continue;
         const Workload *wl = &s->workloads[w];
         BoundaryResult *iso = &a->boundaries[2 * w], *vol = &a->boundaries[2 * w + 1];
         iso->workload = vol->workload = w;
@@ -1869,6 +1870,13 @@ const BoundaryResult *analysis_boundary(const Analysis *a, size_t w, BoundaryKin
 
 /* ---- entry points ------------------------------------------------------------------------ */
 
+/* The host an edge is on (every edge stays on its host). */
+static size_t edge_host(const Analysis *a, const Edge *e)
+{
+    return state_is_host(a, e->from) ? state_owner(a, e->from)
+                                     : a->host_of[state_owner(a, e->from)];
+}
+
 /* Cuts the hosts into n parts of about as many workloads each (parts may be empty). */
 static void split_hosts(const Ctx *x, Part *parts, size_t n)
 {
@@ -1924,14 +1932,23 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     run_parts(&wk, edges_job);
     for (size_t i = 0; i < n_parts; i++)
         a->n_edges += wk.parts[i].x.n_edges;
+    /* joined host by host, each host's in the order made (a state's stay together): a search
+     * stays on one host, so the edges it reads then lie together */
     a->edges = xmalloc((a->n_edges + 1) * sizeof *a->edges);
-    for (size_t i = 0, at = 0; i < n_parts; i++) {
+    size_t *at = xcalloc(s->n_hosts + 2, sizeof *at);
+    for (size_t i = 0; i < n_parts; i++)
+        for (size_t k = 0; k < wk.parts[i].x.n_edges; k++)
+            at[edge_host(a, &wk.parts[i].x.edges[k]) + 1]++;
+    for (size_t h = 0; h < s->n_hosts; h++)
+        at[h + 1] += at[h];
+    for (size_t i = 0; i < n_parts; i++) {
         Part *p = &wk.parts[i];
-        if (p->x.n_edges) memcpy(a->edges + at, p->x.edges, p->x.n_edges * sizeof *a->edges);
-        at += p->x.n_edges;
+        for (size_t k = 0; k < p->x.n_edges; k++)
+            a->edges[at[edge_host(a, &p->x.edges[k])]++] = p->x.edges[k];
         free(p->x.edges);
         p->x.edges = NULL;
     }
+    free(at);
     EdgeRange *ranges = edge_ranges(a);
 
     size_t *host_order = NULL, *host_rank = NULL, *tenant_order = NULL, *tenant_rank = NULL;
