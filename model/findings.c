@@ -117,46 +117,58 @@ static void add_one(Findings *f, size_t *cap, const Analysis *a, FindingKind kin
     x->n_tenants = 1;
 }
 
-/* The findings of hosts order[r0 .. r1) (a part: see findings_compute_in_parts). */
+/* Findings are made in three steps run in parts (see findings_compute_in_parts): hosts'
+ * shared-kernel findings, workloads' own findings (reading workloads in order), then each
+ * host's findings sorted among themselves; a stable pass by severity and kind ends the order
+ * of finding_cmp without sorting the whole list. */
 typedef struct {
     const Analysis *a;
     const size_t *first, *by_host; /* workloads grouped by host */
     const size_t *order;           /* hosts in id order */
     const FindingOrder *fo;
-    size_t r0, r1;
-    Findings out;
-} FindPart;
+    const bool *shares_kernel; /* per workload: process or host isolation */
+    bool *multi_tenant;        /* per host, set by the first step */
+    size_t n;                  /* parts */
+    Findings *out;             /* per part */
+    Finding *all;              /* grouped by host rank, for the last step */
+    const size_t *group;       /* per host rank: its first finding in all (n_hosts + 1) */
+} FindWork;
 
-static void find_job(void *ctx, size_t part)
+static void range_of(size_t total, size_t part, size_t n, size_t *lo, size_t *hi)
 {
-    FindPart *p = &((FindPart *)ctx)[part];
-    const Analysis *a = p->a;
+    *lo = total * part / n;
+    *hi = total * (part + 1) / n;
+}
+
+static void kernel_job(void *ctx, size_t part)
+{
+    FindWork *k = ctx;
+    const Analysis *a = k->a;
     const Scenario *s = a->scenario;
-    const size_t *first = p->first, *by_host = p->by_host, *order = p->order;
-    Findings *f = &p->out;
-    size_t cap = 0;
+    Findings *f = &k->out[part];
+    size_t cap = 0, r0, r1;
+    range_of(s->n_hosts, part, k->n, &r0, &r1);
     size_t *seen = xcalloc(s->n_tenants + 1, sizeof *seen); /* host rank + 1 when seen */
-    for (size_t r = p->r0; r < p->r1; r++) {
-        size_t h = order[r], group = f->n;
+    for (size_t r = r0; r < r1; r++) {
+        size_t h = k->order[r];
         /* tenants present, whether one is untrusted (or compromised), which workloads share
          * the kernel: one finding for hostile tenants on a shared kernel */
         size_t *tenants = NULL, n_tenants = 0, *shared = NULL, n_shared = 0;
         bool hostile = false;
-        for (size_t i = first[h]; i < first[h + 1]; i++) {
-            size_t w = by_host[i];
+        for (size_t i = k->first[h]; i < k->first[h + 1]; i++) {
+            size_t w = k->by_host[i];
             if (seen[a->tenant_of[w]] != r + 1) {
                 seen[a->tenant_of[w]] = r + 1;
                 tenants = xrealloc(tenants, (n_tenants + 1) * sizeof *tenants);
                 tenants[n_tenants++] = a->tenant_of[w];
             }
             hostile |= a->is_start[w];
-            if (s->workloads[w].isolation == ISOLATION_PROCESS ||
-                s->workloads[w].isolation == ISOLATION_HOST) {
+            if (k->shares_kernel[w]) {
                 shared = xrealloc(shared, (n_shared + 1) * sizeof *shared);
                 shared[n_shared++] = w;
             }
         }
-        bool multi_tenant = n_tenants > 1;
+        k->multi_tenant[h] = n_tenants > 1;
         if (hostile && n_tenants > 1 && n_shared > 0) {
             Finding *x = add(f, &cap, FINDING_SHARED_KERNEL, SEVERITY_HIGH, h,
                              xasprintf("%zu tenants, one of them untrusted or breached, share "
@@ -170,58 +182,84 @@ static void find_job(void *ctx, size_t part)
             free(shared);
             free(tenants);
         }
-        for (size_t j = first[h]; j < first[h + 1]; j++) {
-            size_t w = by_host[j];
-            const Workload *wl = &s->workloads[w];
-            if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
-                (multi_tenant || a->is_start[w]))
-                add_one(
-                    f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
-                    xasprintf("%s runs as %s", wl->id,
-                              s->hosts[h].os == OS_WINDOWS ? "ContainerAdministrator" : "root"));
-            if (wl->isolation == ISOLATION_HOST)
-                add_one(f, &cap, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
-                        xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
-            for (size_t m = 0; m < wl->n_mounts; m++) {
-                bool key, wrisk, arisk;
-                engine_mount_risk(a, w, m, &key, &wrisk, &arisk);
-                const Mount *mt = &wl->mounts[m];
-                if (arisk || ((wrisk || key) && !mt->read_only))
-                    add_one(f, &cap, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
-                            xasprintf("%s mounts %s%s", wl->id, mt->host_path,
-                                      mt->read_only ? " (read-only, which does not help)"
-                                                    : " read-write"));
-                else if (key && mt->read_only)
-                    add_one(f, &cap, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
-                            xasprintf("%s can read %s", wl->id, mt->host_path));
-            }
-            if (wl->hardening.n) {
-                const BoundaryResult *iso = analysis_boundary(a, w, BOUNDARY_ISOLATION);
-                const BoundaryResult *vol = analysis_boundary(a, w, BOUNDARY_HOST_VOLUME);
-                if (iso->fails || vol->fails) {
-                    char *list = xstrdup("");
-                    for (size_t i = 0; i < wl->hardening.n; i++) {
-                        char *next =
-                            xasprintf("%s%s%s", list, i ? ", " : "", wl->hardening.items[i]);
-                        free(list);
-                        list = next;
-                    }
-                    add_one(f, &cap, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
-                            xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
-                                      iso->fails ? "isolation" : "host-volume"));
-                    free(list);
-                }
-            }
-        }
-        for (size_t i = group; i < f->n; i++) {
-            xqsort_r(f->items[i].workloads, f->items[i].n_workloads, sizeof(size_t), workload_cmp,
-                     (void *)s);
-            xqsort_r(f->items[i].tenants, f->items[i].n_tenants, sizeof(size_t), tenant_cmp,
-                     (void *)s);
-        }
-        xqsort_r(f->items + group, f->n - group, sizeof *f->items, finding_cmp, (void *)p->fo);
     }
     free(seen);
+}
+
+static void workload_job(void *ctx, size_t part)
+{
+    FindWork *p = ctx;
+    const Analysis *a = p->a;
+    const Scenario *s = a->scenario;
+    Findings *f = &p->out[part];
+    size_t cap = f->n, w0, w1;
+    range_of(s->n_workloads, part, p->n, &w0, &w1);
+    for (size_t w = w0; w < w1; w++) {
+        size_t h = a->host_of[w];
+        const Workload *wl = &s->workloads[w];
+        if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
+            (p->multi_tenant[h] || a->is_start[w]))
+            add_one(f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
+                    xasprintf("%s runs as %s", wl->id,
+                              s->hosts[h].os == OS_WINDOWS ? "ContainerAdministrator" : "root"));
+        if (wl->isolation == ISOLATION_HOST)
+            add_one(f, &cap, a, FINDING_HOSTPROCESS, SEVERITY_HIGH, w,
+                    xasprintf("%s runs on %s without isolation", wl->id, s->hosts[h].id));
+        for (size_t m = 0; m < wl->n_mounts; m++) {
+            bool key, wrisk, arisk;
+            engine_mount_risk(a, w, m, &key, &wrisk, &arisk);
+            const Mount *mt = &wl->mounts[m];
+            if (arisk || ((wrisk || key) && !mt->read_only))
+                add_one(
+                    f, &cap, a, FINDING_SENSITIVE_MOUNT, SEVERITY_HIGH, w,
+                    xasprintf("%s mounts %s%s", wl->id, mt->host_path,
+                              mt->read_only ? " (read-only, which does not help)" : " read-write"));
+            else if (key && mt->read_only)
+                add_one(f, &cap, a, FINDING_READABLE_KEYS, SEVERITY_MEDIUM, w,
+                        xasprintf("%s can read %s", wl->id, mt->host_path));
+        }
+        if (wl->hardening.n) {
+            const BoundaryResult *iso = analysis_boundary(a, w, BOUNDARY_ISOLATION);
+            const BoundaryResult *vol = analysis_boundary(a, w, BOUNDARY_HOST_VOLUME);
+            if (iso->fails || vol->fails) {
+                char *list = xstrdup("");
+                for (size_t i = 0; i < wl->hardening.n; i++) {
+                    char *next = xasprintf("%s%s%s", list, i ? ", " : "", wl->hardening.items[i]);
+                    free(list);
+                    list = next;
+                }
+                add_one(f, &cap, a, FINDING_HARDENING_AS_BOUNDARY, SEVERITY_LOW, w,
+                        xasprintf("%s has %s, yet its %s boundary fails", wl->id, list,
+                                  iso->fails ? "isolation" : "host-volume"));
+                free(list);
+            }
+        }
+    }
+}
+
+static void sort_job(void *ctx, size_t part)
+{
+    FindWork *k = ctx;
+    const Scenario *s = k->a->scenario;
+    size_t r0, r1;
+    range_of(s->n_hosts, part, k->n, &r0, &r1);
+    for (size_t r = r0; r < r1; r++) {
+        Finding *g = k->all + k->group[r];
+        size_t n = k->group[r + 1] - k->group[r];
+        for (size_t i = 0; i < n; i++) {
+            xqsort_r(g[i].workloads, g[i].n_workloads, sizeof(size_t), workload_cmp, (void *)s);
+            xqsort_r(g[i].tenants, g[i].n_tenants, sizeof(size_t), tenant_cmp, (void *)s);
+        }
+        xqsort_r(g, n, sizeof *g, finding_cmp, (void *)k->fo);
+    }
+}
+
+static void run(const EngineRunner *runner, EngineJob job, void *ctx, size_t n)
+{
+    if (n > 1)
+        runner->run(runner->runner, job, ctx, n);
+    else
+        job(ctx, 0);
 }
 
 Findings *findings_compute(const Analysis *a)
@@ -232,19 +270,18 @@ Findings *findings_compute(const Analysis *a)
 Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runner)
 {
     const Scenario *s = a->scenario;
-    Findings *f = xcalloc(1, sizeof *f);
-
-    /* Host by host in id order, each host's findings sorted among themselves, then a stable
-     * pass by severity and kind: the order of finding_cmp, sorting small groups only. Ranges
-     * of hosts may be done at once (parts), joined in order. */
-    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first), *by_host = NULL;
+    size_t *first = xcalloc(s->n_hosts + 2, sizeof *first);
     for (size_t w = 0; w < s->n_workloads; w++)
         first[a->host_of[w] + 2]++;
     for (size_t h = 0; h < s->n_hosts; h++)
         first[h + 2] += first[h + 1];
-    by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
-    for (size_t w = 0; w < s->n_workloads; w++)
+    size_t *by_host = xcalloc(s->n_workloads + 1, sizeof *by_host);
+    bool *shares_kernel = xcalloc(s->n_workloads + 1, sizeof *shares_kernel);
+    for (size_t w = 0; w < s->n_workloads; w++) {
         by_host[first[a->host_of[w] + 1]++] = w;
+        shares_kernel[w] = s->workloads[w].isolation == ISOLATION_PROCESS ||
+                           s->workloads[w].isolation == ISOLATION_HOST;
+    }
     size_t *order = xcalloc(s->n_hosts + 1, sizeof *order);
     size_t *rank = xcalloc(s->n_hosts + 1, sizeof *rank);
     for (size_t h = 0; h < s->n_hosts; h++)
@@ -254,39 +291,54 @@ Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runne
         rank[order[h]] = h;
     FindingOrder fo = {s, rank};
     size_t n = runner && runner->run && runner->parts > 1 ? runner->parts : 1;
-    if (n > s->n_hosts) n = s->n_hosts ? s->n_hosts : 1;
-    FindPart *parts = xcalloc(n, sizeof *parts);
+    FindWork k = {a, first, by_host, order, &fo, shares_kernel, NULL, n, NULL, NULL, NULL};
+    k.multi_tenant = xcalloc(s->n_hosts + 1, sizeof *k.multi_tenant);
+    k.out = xcalloc(n, sizeof *k.out);
+    run(runner, kernel_job, &k, n);
+    run(runner, workload_job, &k, n);
+
+    /* grouped by host rank, then each group sorted */
+    size_t total = 0;
+    size_t *group = xcalloc(s->n_hosts + 2, sizeof *group);
     for (size_t i = 0; i < n; i++)
-        parts[i] = (FindPart){
-            a, first, by_host, order, &fo, s->n_hosts * i / n, s->n_hosts * (i + 1) / n, {0}};
-    if (n > 1)
-        runner->run(runner->runner, find_job, parts, n);
-    else
-        find_job(parts, 0);
-    for (size_t i = 0; i < n; i++)
-        f->n += parts[i].out.n;
-    free(first);
-    free(by_host);
-    free(order);
-    free(rank);
+        for (size_t j = 0; j < k.out[i].n; j++) {
+            group[rank[k.out[i].items[j].host] + 2]++;
+            total++;
+        }
+    for (size_t r = 0; r < s->n_hosts; r++)
+        group[r + 2] += group[r + 1];
+    k.all = xcalloc(total + 1, sizeof *k.all);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < k.out[i].n; j++)
+            k.all[group[rank[k.out[i].items[j].host] + 1]++] = k.out[i].items[j];
+        free(k.out[i].items);
+    }
+    k.group = group;
+    run(runner, sort_job, &k, n);
 
     /* stable by severity (high first), then kind */
+    Findings *f = xcalloc(1, sizeof *f);
+    f->n = total;
     enum { BUCKETS = 3 * FINDING_KIND_COUNT };
     size_t start[BUCKETS + 1] = {0};
 #define BUCKET(x) ((size_t)(SEVERITY_HIGH - (x)->severity) * FINDING_KIND_COUNT + (size_t)(x)->kind)
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < parts[i].out.n; k++)
-            start[BUCKET(&parts[i].out.items[k]) + 1]++;
+    for (size_t i = 0; i < total; i++)
+        start[BUCKET(&k.all[i]) + 1]++;
     for (size_t b = 0; b < BUCKETS; b++)
         start[b + 1] += start[b];
-    f->items = xcalloc(f->n + 1, sizeof *f->items);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < parts[i].out.n; k++)
-            f->items[start[BUCKET(&parts[i].out.items[k])]++] = parts[i].out.items[k];
-        free(parts[i].out.items);
-    }
+    f->items = xcalloc(total + 1, sizeof *f->items);
+    for (size_t i = 0; i < total; i++)
+        f->items[start[BUCKET(&k.all[i])]++] = k.all[i];
 #undef BUCKET
-    free(parts);
+    free(k.all);
+    free(k.out);
+    free(k.multi_tenant);
+    free(group);
+    free(first);
+    free(by_host);
+    free(shares_kernel);
+    free(order);
+    free(rank);
     return f;
 }
 
