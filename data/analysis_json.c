@@ -2,9 +2,11 @@
 #include "analysis_json.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decision.h"
 #include "jsonw_int.h"
@@ -175,6 +177,9 @@ static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const Ana
     return order;
 }
 
+#define CHUNK       2048 /* elements of a large array formatted at once on a thread */
+#define MAX_THREADS 4
+
 /* What the writers of one report share; read-only once made. */
 typedef struct {
     const Report *r;
@@ -184,6 +189,7 @@ typedef struct {
     Quoted boundary_names, servicing_names, severities, finding_ids, finding_titles,
         finding_sources;
     size_t *workload_order, *host_order, *tenant_order; /* indices by id; owned */
+    size_t threads;                                     /* formatting the large arrays */
 } Out;
 
 static void out_init(Out *o, const Report *r)
@@ -207,6 +213,8 @@ static void out_init(Out *o, const Report *r)
     o->workload_order = id_order(a, s->n_workloads, workload_id);
     o->host_order = id_order(a, s->n_hosts, host_id);
     o->tenant_order = id_order(a, s->n_tenants, tenant_id);
+    long cpus = r->threads ? (long)r->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
 }
 
 static void out_done(Out *o)
@@ -246,14 +254,97 @@ static void write_range(JsonW *w, const Out *o, const Items *it, size_t lo, size
     }
 }
 
+/* Large arrays are formatted in chunks of CHUNK elements on threads, each chunk into a part
+ * (jsonw.h) held in one of the slots, and appended in order by the calling thread, which
+ * writes them out meanwhile. The output is the same as on one thread. */
+typedef struct {
+    JsonW part;
+    bool ready; /* formatted, not appended yet */
+} Slot;
+
+typedef struct {
+    const Out *o;
+    const Items *it;
+    size_t n_chunks;
+    Slot *slots; /* chunk j goes to slot j % n_slots */
+    size_t n_slots;
+    pthread_mutex_t lock;        /* guards what follows */
+    pthread_cond_t formatted;    /* a chunk is ready: the appending thread waits for it */
+    pthread_cond_t appended_one; /* a slot is free: threads waiting for one */
+    size_t next;                 /* the next chunk to format */
+    size_t appended;             /* the chunks appended so far */
+} Chunks;
+
+static void *format_chunks(void *arg)
+{
+    Chunks *c = arg;
+    Scratch sc = {0};
+    pthread_mutex_lock(&c->lock);
+    while (c->next < c->n_chunks) {
+        size_t j = c->next++;
+        while (j >= c->appended + c->n_slots) /* its slot still holds an earlier chunk */
+            pthread_cond_wait(&c->appended_one, &c->lock);
+        pthread_mutex_unlock(&c->lock);
+        Slot *slot = &c->slots[j % c->n_slots];
+        size_t lo = j * CHUNK, hi = lo + CHUNK < c->it->n ? lo + CHUNK : c->it->n;
+        write_range(&slot->part, c->o, c->it, lo, hi, &sc);
+        pthread_mutex_lock(&c->lock);
+        slot->ready = true;
+        pthread_cond_signal(&c->formatted);
+    }
+    pthread_mutex_unlock(&c->lock);
+    free(sc.buf);
+    return NULL;
+}
+
+/* Writes the elements of it on threads; false (nothing written) when no thread starts. */
+static bool write_chunks(JsonW *w, const Out *o, const Items *it, size_t threads)
+{
+    Chunks c = {.o = o, .it = it, .n_chunks = (it->n + CHUNK - 1) / CHUNK, .n_slots = 2 * threads};
+    c.slots = xcalloc(c.n_slots, sizeof *c.slots);
+    for (size_t i = 0; i < c.n_slots; i++)
+        jsonw_part_init(&c.slots[i].part, w);
+    pthread_mutex_init(&c.lock, NULL);
+    pthread_cond_init(&c.formatted, NULL);
+    pthread_cond_init(&c.appended_one, NULL);
+    pthread_t tid[MAX_THREADS];
+    size_t started = 0;
+    while (started < threads && pthread_create(&tid[started], NULL, format_chunks, &c) == 0)
+        started++;
+    for (size_t j = 0; started && j < c.n_chunks; j++) {
+        Slot *slot = &c.slots[j % c.n_slots];
+        pthread_mutex_lock(&c.lock);
+        while (!slot->ready)
+            pthread_cond_wait(&c.formatted, &c.lock);
+        pthread_mutex_unlock(&c.lock);
+        jsonw_part_append(w, &slot->part); /* the slot is this thread's until appended moves */
+        pthread_mutex_lock(&c.lock);
+        slot->ready = false;
+        c.appended = j + 1;
+        pthread_cond_broadcast(&c.appended_one);
+        pthread_mutex_unlock(&c.lock);
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_cond_destroy(&c.formatted);
+    pthread_cond_destroy(&c.appended_one);
+    pthread_mutex_destroy(&c.lock);
+    for (size_t i = 0; i < c.n_slots; i++)
+        jsonw_part_done(&c.slots[i].part);
+    free(c.slots);
+    return started > 0;
+}
+
 static void write_items(JsonW *w, const Out *o, const Items *it)
 {
-    Scratch sc = {0};
     jsonw_key(w, it->key);
     jsonw_array(w);
-    write_range(w, o, it, 0, it->n, &sc);
+    if (o->threads < 2 || it->n <= CHUNK || !write_chunks(w, o, it, o->threads)) {
+        Scratch sc = {0};
+        write_range(w, o, it, 0, it->n, &sc);
+        free(sc.buf);
+    }
     jsonw_end(w);
-    free(sc.buf);
 }
 
 /* Decision i of b as an object (docs/analysis.schema.json, definitions.decision). */

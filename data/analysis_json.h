@@ -21,6 +21,8 @@ typedef struct {
     const struct DecisionBook *decisions; /* the review's decisions matched to this analysis
                                              (model/decision.h), shown beside each item; NULL:
                                              none shown */
+    size_t threads; /* JSON: threads formatting the large arrays (0: one per CPU, at most 4;
+                       the output is the same) */
 } Report;
 
 /* Writes r to out: the document and its top-level keys pretty-printed, each element of a

@@ -292,3 +292,37 @@ void jsonw_kbool(JsonW *w, const char *key, bool v)
     jsonw_key(w, key);
     jsonw_bool(w, v);
 }
+
+void jsonw_part_init(JsonW *part, const JsonW *w)
+{
+    assert(w->depth > 0 && !w->after_key);
+    *part = *w;
+    part->file = NULL;
+    part->buf = NULL;
+    part->len = part->cap = 0;
+    part->first[part->depth] = true; /* the comma before its first element: jsonw_part_append's */
+}
+
+void jsonw_part_append(JsonW *w, JsonW *part)
+{
+    assert(part->depth == w->depth && !part->after_key);
+    if (part->len) {
+        if (!w->first[w->depth]) jsonw_comma(w);
+        w->first[w->depth] = false;
+        if (w->file) { /* as it is: no copy into w's buffer */
+            flush(w);
+            fwrite(part->buf, 1, part->len, w->file);
+        } else {
+            jsonw_put(w, part->buf, part->len);
+        }
+    }
+    part->len = 0;
+    part->first[part->depth] = true;
+}
+
+void jsonw_part_done(JsonW *part)
+{
+    free(part->buf);
+    part->buf = NULL;
+    part->len = part->cap = 0;
+}

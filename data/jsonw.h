@@ -55,6 +55,17 @@ void jsonw_kstring(JsonW *w, const char *key, const char *s);
 void jsonw_kint(JsonW *w, const char *key, long long v);
 void jsonw_kbool(JsonW *w, const char *key, bool v);
 
+/* Parts: elements of one container written apart (on other threads, say), then appended to
+ * it in order; the result is what writing them in place would have given.
+ * jsonw_part_init starts part (writing into memory) where w is now: inside a container,
+ * not after a key. w may go on writing before each append. */
+void jsonw_part_init(JsonW *part, const JsonW *w);
+/* Appends to w what part wrote since it started or since the last append, and empties part
+ * for more elements of the same container; part must be back at the depth it started at. */
+void jsonw_part_append(JsonW *w, JsonW *part);
+/* Frees part's buffer. */
+void jsonw_part_done(JsonW *part);
+
 /* Appends s to buf escaped as the inside of a JSON string. Exposed for other writers. */
 void jsonw_escape(JsonW *w, const char *s);
 

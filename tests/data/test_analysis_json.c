@@ -1,0 +1,191 @@
+/* The analysis JSON writer on a fleet large enough that its arrays are formatted in chunks
+ * on threads: the same bytes on any number of threads, into memory or a FILE; valid JSON;
+ * one line per element of the top-level arrays. (The bundled scenarios' exact output is
+ * checked by the goldens, tests/cli/test_goldens.sh.) */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_json.h"
+#include "catalog_json.h"
+#include "decision.h"
+#include "xalloc.h"
+
+/* Ids with what a writer must escape or keep: quotes, backslashes, control and non-ASCII
+ * characters, ids equal in their first 8 bytes. */
+static const char *const flavours[] = {
+    "", "\"q\"", "\\", "\t", "\xc3\xa9", "\xe6\x97\xa5", "-longer-than-eight"};
+#define N_FLAVOURS (sizeof flavours / sizeof *flavours)
+
+typedef struct {
+    Scenario *s;
+    Catalog *c;
+    Analysis *a;
+    Findings *f;
+} Fleet;
+
+static void fleet(Fleet *x, size_t n_workloads)
+{
+    x->s = scenario_new("Fleet \"for\" the writer");
+    x->s->assume[ASSUME_KERNEL_EXPLOIT] = true;
+    char id[64], tid[64], hid[64];
+    size_t n_tenants = 1 + n_workloads / 40, n_hosts = 1 + n_workloads / 150;
+    for (size_t i = 0; i < n_tenants; i++) {
+        snprintf(id, sizeof id, "tenant-%zu%s", i, flavours[i % N_FLAVOURS]);
+        scenario_add_tenant(x->s, id, i % 3 ? TRUST_TRUSTED : TRUST_UNTRUSTED);
+    }
+    for (size_t i = 0; i < n_hosts; i++) {
+        snprintf(id, sizeof id, "node-%zu%s", i, flavours[(i + 3) % N_FLAVOURS]);
+        Host *h = scenario_add_host(x->s, id, i % 2 ? OS_WINDOWS : OS_LINUX);
+        h->ssh = i % 4 != 0;
+        host_add_user(h, "ops", i % 3 == 0);
+    }
+    unsigned long long state = 20261128;
+    for (size_t i = 0; i < n_workloads; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned r = (unsigned)(state >> 33);
+        size_t t = r % n_tenants, h = (r / 7) % n_hosts;
+        snprintf(tid, sizeof tid, "tenant-%zu%s", t, flavours[t % N_FLAVOURS]);
+        snprintf(hid, sizeof hid, "node-%zu%s", h, flavours[(h + 3) % N_FLAVOURS]);
+        snprintf(id, sizeof id, "w-%zu%s", i, flavours[(i / 5) % N_FLAVOURS]);
+        Workload *w = scenario_add_workload(x->s, id, tid, hid);
+        w->isolation = (Isolation)(r % 4);
+        w->account = r % 3 ? ACCOUNT_ADMIN : ACCOUNT_USER;
+        w->compromised = r % 5 == 0;
+        if (r % 4 == 0)
+            workload_add_mount(w, h % 2 ? "C:\\Users\\ops\\.ssh" : "/var/run/docker.sock", NULL,
+                               r % 8 == 0);
+        if (r % 6 == 0) strlist_add(&w->notes, "runAsUser unset: assumed \"root\"\n(a note)");
+    }
+    char *err = NULL;
+    cr_assert(scenario_validate(x->s, &err), "invalid test fleet: %s", err);
+    x->c = catalog_load_builtin();
+    EngineOptions eo = {.max_paths = 0};
+    x->a = engine_analyze(x->s, x->c, &eo);
+    x->f = findings_compute(x->a);
+}
+
+static void fleet_done(Fleet *x)
+{
+    findings_free(x->f);
+    analysis_free(x->a);
+    catalog_free(x->c);
+    scenario_free(x->s);
+}
+
+static char *to_file(const Report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    analysis_write_json(r, f);
+    fclose(f);
+    return buf;
+}
+
+/* The number of elements of the top-level array key (cJSON), and checks that each is one line
+ * of the text, as in `    {...},`. */
+static int one_line_elements(const char *json, const cJSON *doc, const char *key)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key);
+    cr_assert(cJSON_IsArray(arr), "no array %s", key);
+    int n = cJSON_GetArraySize(arr);
+    char *open = xasprintf("\n  \"%s\": [", key);
+    const char *p = strstr(json, open);
+    cr_assert_not_null(p, "%s", open);
+    p += strlen(open);
+    for (int i = 0; i < n; i++) {
+        cr_assert_eq(strncmp(p, "\n    {", 6), 0, "%s[%d] does not start a line", key, i);
+        const char *eol = strchr(p + 1, '\n');
+        cr_assert(eol[-1] == '}' || (eol[-2] == '}' && eol[-1] == ','), "%s[%d] is not one line",
+                  key, i);
+        p = eol;
+    }
+    cr_assert_eq(strncmp(p, n ? "\n  ]" : "]", n ? 4 : 1), 0, "%s ends badly", key);
+    free(open);
+    return n;
+}
+
+Test(analysis_json, same_bytes_on_any_number_of_threads)
+{
+    Fleet x;
+    fleet(&x, 3000);
+    Report r = {.analysis = x.a, .findings = x.f, .max_paths = 5000, .threads = 1};
+    char *one = analysis_to_json(&r);
+    for (size_t t = 2; t <= 4; t++) {
+        r.threads = t;
+        char *mem = analysis_to_json(&r), *file = to_file(&r);
+        cr_assert(strcmp(mem, one) == 0, "%zu threads into memory differ from one", t);
+        cr_assert(strcmp(file, one) == 0, "%zu threads into a FILE differ from one", t);
+        free(mem);
+        free(file);
+    }
+    r.threads = 0; /* one per CPU */
+    char *any = to_file(&r);
+    cr_assert(strcmp(any, one) == 0);
+    free(any);
+
+    cJSON *doc = cJSON_Parse(one);
+    cr_assert_not_null(doc, "not JSON");
+    /* large enough that every big array is written in several chunks */
+    cr_assert_gt(one_line_elements(one, doc, "boundaries"), 4000);
+    cr_assert_gt(one_line_elements(one, doc, "exposure"), 1000);
+    cr_assert_gt(one_line_elements(one, doc, "paths"), 1000);
+    cr_assert_gt(one_line_elements(one, doc, "findings"), 1000);
+    cr_assert_gt(one_line_elements(one, doc, "assumed"), 300);
+    const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "boundaries"), 0);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "workload")->valuestring, "w-0",
+                     "boundaries not by workload id");
+    cJSON_Delete(doc);
+    free(one);
+    fleet_done(&x);
+}
+
+Test(analysis_json, decisions_beside_items_on_threads)
+{
+    Fleet x;
+    fleet(&x, 3000);
+    /* a note on every 7th failing boundary, every 5th finding and every 3rd path */
+    DecisionList list = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < x.a->n_boundaries + x.f->n + x.a->n_paths; i++) {
+        char *subject = NULL;
+        if (i < x.a->n_boundaries) {
+            if (x.a->boundaries[i].fails && i % 7 == 0)
+                subject = subject_of_boundary(x.a, &x.a->boundaries[i]);
+        } else if (i < x.a->n_boundaries + x.f->n) {
+            if (i % 5 == 0) subject = subject_of_finding(x.a, &x.f->items[i - x.a->n_boundaries]);
+        } else if (i % 3 == 0) {
+            subject = subject_of_path(x.a, &x.a->paths[i - x.a->n_boundaries - x.f->n]);
+        }
+        if (!subject) continue;
+        Decision *d = decision_list_add(&list);
+        d->id = (long long)++n;
+        d->subject = subject;
+        d->kind = DECISION_NOTE;
+        d->text = xstrdup("looked at \"it\"");
+        d->author = xstrdup("tester");
+        d->created = xstrdup("2026-11-28T12:00:00Z");
+    }
+    DecisionBook *book = decision_book_new(&list);
+    SubjectSet *set = subjects_compute(x.a, x.f, NULL);
+    decision_book_match(book, set, x.s, "2026-11-28");
+    subjects_free(set);
+
+    Report r = {.analysis = x.a, .findings = x.f, .decisions = book, .threads = 1};
+    char *one = analysis_to_json(&r);
+    r.threads = 3;
+    char *three = to_file(&r);
+    cr_assert(strcmp(three, one) == 0, "3 threads differ from one");
+    size_t shown = 0; /* (not strstr from each match on: quadratic under ASan) */
+    for (const char *p = one; *p; p++)
+        shown += *p == '"' && strncmp(p, "\"decision\": {", 13) == 0;
+    cr_assert_eq(shown, n, "%zu of %zu decisions shown beside their items", shown, n);
+    cr_assert_gt(n, 1000);
+    free(three);
+    free(one);
+    decision_book_free(book);
+    fleet_done(&x);
+}
