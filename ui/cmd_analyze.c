@@ -80,6 +80,7 @@ int cmd_analyze(CliOptions *o)
         catalog_free(cat);
         return EXIT_BAD;
     }
+    phase(&ph, "decisions"); /* a scenario file is read again for them */
     Report r = {.analysis = a,
                 .findings = findings,
                 .plan = plan,
