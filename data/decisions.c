@@ -501,13 +501,14 @@ Scenario *decisions_import_file(const char *path, const ImportOptions *opt, Inpu
                                 StrList *notes, DecisionList *decisions, char **err)
 {
     InputKind k = INPUT_SCENARIO;
-    Scenario *s = import_file(path, opt, &k, notes, err);
+    /* a scenario file's decisions, read with it (not those of standard input) */
+    ImportOptions with = opt ? *opt : (ImportOptions){0};
+    DecisionList read = {0};
+    with.decisions = decisions && strcmp(path, "-") != 0 ? &read : NULL;
+    Scenario *s = import_file(path, &with, &k, notes, err);
     if (s && kind) *kind = k;
-    /* a scenario file's decisions: the file read again (not standard input, read once) */
-    if (!s || !decisions || k != INPUT_SCENARIO || strcmp(path, "-") == 0) return s;
-    if (!decisions_read_file(path, decisions, err)) {
-        scenario_free(s);
-        return NULL;
-    }
+    for (size_t i = 0; s && decisions && i < read.n; i++)
+        decision_list_add_copy(decisions, &read.items[i]);
+    decision_list_done(&read);
     return s;
 }

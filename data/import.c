@@ -566,7 +566,8 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
     if (i < len && (text[i] == '{' || text[i] == '[')) {
         /* a scenario is read without a tree when it can be (a large file's fast way) */
         if (text[i] == '{') {
-            Scenario *sc = scenario_parse_fast(text, len, file, c.opt->max_values, NULL, err);
+            Scenario *sc =
+                scenario_parse_fast(text, len, file, c.opt->max_values, c.opt->decisions, err);
             if (sc || *err) {
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;
@@ -580,7 +581,8 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
             if (looks_like_scenario(root)) {
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;
-                Scenario *sc = one_line(scenario_from_json(root, text, len, file, NULL, err), err);
+                Scenario *sc =
+                    one_line(scenario_from_json(root, text, len, file, c.opt->decisions, err), err);
                 cJSON_Delete(root);
                 if (sc) import_progress(&c, c.total);
                 return sc;

@@ -23,6 +23,8 @@ typedef void (*ImportProgress)(size_t done, size_t total, void *ctx);
 /* Choices the user makes on the command line (--trusted NS, --untrusted NS,
  * --runtime-class NAME=MODE, --no-ssh, --tenant-label KEY, --host NAME). Every string is
  * borrowed and must outlive the import. A zeroed struct means the defaults. */
+struct DecisionList; /* model/decision.h */
+
 typedef struct {
     const char *trusted[IMPORT_MAX_LIST]; /* namespaces (docker: tenants) made trusted */
     size_t n_trusted;
@@ -43,6 +45,8 @@ typedef struct {
     /* the limit on values (keys included) of a JSON or YAML input, 0 for the readers' defaults
      * JSON_STRICT_MAX_VALUES and YAML_READER_MAX_NODES (--max-values) */
     size_t max_values;
+    /* when set, a breakout scenario file's decisions section is appended here (format 3) */
+    struct DecisionList *decisions;
 } ImportOptions;
 
 typedef enum { INPUT_SCENARIO, INPUT_K8S_JSON, INPUT_K8S_YAML, INPUT_DOCKER } InputKind;

@@ -215,6 +215,11 @@ static Scenario *apply_assumptions(const CliOptions *o, Scenario *s)
     return s;
 }
 
+Scenario *cli_load_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions)
+{
+    return apply_assumptions(o, cli_import_file_decisions(o, path, decisions));
+}
+
 Scenario *cli_load_scenario(const CliOptions *o, const char *what)
 {
     char *err = NULL;

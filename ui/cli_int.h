@@ -57,6 +57,10 @@ int cmd_minutes(CliOptions *o, const RecordOptions *r);
 bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, const char *what,
                                const Scenario *s, const Catalog *cat, const Analysis *a,
                                const Findings *f, const FixPlan *p, DecisionBook **out);
+/* The same for a file whose decisions were read with it (file_decisions). */
+bool record_file_decisions(const RecordOptions *r, DecisionList *file_decisions, const Scenario *s,
+                           const Analysis *a, const Findings *f, const FixPlan *p,
+                           DecisionBook **out);
 /* analyze --check with decisions: prints on stderr every acceptance used ("guest-app isolation:
  * accepted until 2027-03-31 (owner: platform)"), every expired one, every open path and a
  * summary; returns EXIT_DONE when every path is covered by an acceptance in force, else
@@ -95,6 +99,8 @@ Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, Decis
 /* Loads what `analyze X` names: a file at X (any input cli_import_file reads), else a
  * scenario named X in the workspace. Applies --assume. NULL and an error printed on failure. */
 Scenario *cli_load_scenario(const CliOptions *o, const char *what);
+/* cli_load_scenario of a file, appending its decisions section (format 3) to decisions. */
+Scenario *cli_load_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions);
 
 /* True when colour should be used on this stream (a terminal, NO_COLOR unset or empty). */
 bool cli_use_colour(int fd);

@@ -56,8 +56,13 @@ int cmd_analyze(CliOptions *o)
                                format);
     Catalog *cat = cli_load_catalog(o);
     if (!cat) return EXIT_BAD;
-    Scenario *s = cli_load_scenario(o, o->args[0]);
+    /* a file's decisions are read with it; a stored scenario's come from the workspace */
+    bool is_file = access(o->args[0], F_OK) == 0;
+    DecisionList file_decisions = {0};
+    Scenario *s = is_file ? cli_load_file_decisions(o, o->args[0], &file_decisions)
+                          : cli_load_scenario(o, o->args[0]);
     if (!s) {
+        decision_list_done(&file_decisions);
         catalog_free(cat);
         return EXIT_BAD;
     }
@@ -72,7 +77,12 @@ int cmd_analyze(CliOptions *o)
     FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
     phase(&ph, "fix plan");
     DecisionBook *book = NULL;
-    if (!record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan, &book)) {
+    bool recorded =
+        is_file ? record_file_decisions(&o->record, &file_decisions, s, a, findings, plan, &book)
+                : record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan,
+                                            &book);
+    decision_list_done(&file_decisions);
+    if (!recorded) {
         fixplan_free(plan);
         findings_free(findings);
         analysis_free(a);

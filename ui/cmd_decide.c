@@ -21,6 +21,17 @@
 /* The entry points ui/cli.c calls (declared in ui/cli_int.h once it holds RecordOptions). */
 int cmd_decide(CliOptions *o, const RecordOptions *r);
 int cmd_decisions(CliOptions *o, const RecordOptions *r);
+bool record_file_decisions(const RecordOptions *r, DecisionList *file_decisions, const Scenario *s,
+                           const Analysis *a, const Findings *f, const FixPlan *p,
+                           DecisionBook **out)
+{
+    *out = NULL;
+    char now[21], today[11];
+    if (!record_clock(r, now, today)) return false;
+    if (file_decisions->n) *out = decisions_book_of(file_decisions, s, a, f, p, today);
+    return true;
+}
+
 bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, const char *what,
                                const Scenario *s, const Catalog *cat, const Analysis *a,
                                const Findings *f, const FixPlan *p, DecisionBook **out);
@@ -331,9 +342,9 @@ bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, cons
             cli_report(err);
             return false;
         }
-        if (list.n) *out = decisions_book_of(&list, s, a, f, p, today);
+        bool ok = record_file_decisions(r, &list, s, a, f, p, out);
         decision_list_done(&list);
-        return true;
+        return ok;
     }
     Store *st = cli_open_store(o);
     if (!st) return false;
