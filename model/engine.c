@@ -969,30 +969,60 @@ static int u64_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* Sorts n keys of `bits` significant bits: LSD radix, 11 bits a pass. */
-static void radix_sort(uint64_t *keys, size_t n, unsigned bits)
+/* Sorts n keys (LSD radix, 8 bits a pass, from bit `from` up to bit `bits`); tmp holds n. */
+static void radix_lsd(uint64_t *keys, uint64_t *tmp, size_t n, unsigned from, unsigned bits)
 {
-    if (n < 4096) {
-        xqsort(keys, n, sizeof *keys, u64_cmp);
+    if (n < 64) {
+        for (size_t i = 1; i < n; i++) { /* insertion sort: a small bucket */
+            uint64_t k = keys[i];
+            size_t j = i;
+            for (; j > 0 && keys[j - 1] > k; j--)
+                keys[j] = keys[j - 1];
+            keys[j] = k;
+        }
         return;
     }
-    uint64_t *tmp = xmalloc(n * sizeof *tmp), *src = keys, *dst = tmp;
-    size_t *count = xmalloc(2049 * sizeof *count);
-    for (unsigned shift = 0; shift < bits; shift += 11) {
-        memset(count, 0, 2049 * sizeof *count);
+    uint64_t *src = keys, *dst = tmp;
+    size_t count[257];
+    for (unsigned shift = from; shift < bits; shift += 8) {
+        memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
-            count[((src[i] >> shift) & 2047) + 1]++;
-        for (size_t d = 0; d < 2048; d++)
+            count[((src[i] >> shift) & 255) + 1]++;
+        for (size_t d = 0; d < 256; d++)
             count[d + 1] += count[d];
         for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 2047]++] = src[i];
+            dst[count[(src[i] >> shift) & 255]++] = src[i];
         uint64_t *sw = src;
         src = dst;
         dst = sw;
     }
     if (src != keys) memcpy(keys, src, n * sizeof *keys);
+}
+
+/* Sorts n keys of `bits` significant bits: first by their top `top` bits into buckets (one
+ * scattering pass), then each bucket, small enough to stay in cache, on the rest. */
+static void radix_sort(uint64_t *keys, size_t n, unsigned bits, unsigned top)
+{
+    if (n < 4096 || top >= bits) {
+        xqsort(keys, n, sizeof *keys, u64_cmp);
+        return;
+    }
+    unsigned low = bits - top;
+    size_t buckets = (size_t)1 << top;
+    size_t *start = xcalloc(buckets + 2, sizeof *start);
+    uint64_t *tmp = xmalloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        start[(keys[i] >> low) + 2]++;
+    for (size_t d = 0; d < buckets; d++)
+        start[d + 2] += start[d + 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[start[(keys[i] >> low) + 1]++] = keys[i];
+    /* start[d] is now bucket d's first key */
+    memcpy(keys, tmp, n * sizeof *keys);
+    for (size_t d = 0; d < buckets; d++)
+        radix_lsd(keys + start[d], tmp, start[d + 1] - start[d], 0, low);
     free(tmp);
-    free(count);
+    free(start);
 }
 
 /* Turns the triples into a->exposure, sorted by (from id, to id), each with its hosts sorted
@@ -1000,7 +1030,7 @@ static void radix_sort(uint64_t *keys, size_t n, unsigned bits)
 /* Sorts a part's triples and drops repeats (each part does its own, at once). */
 static void triples_sort(Triples *t)
 {
-    radix_sort(t->keys, t->n, 2 * t->tenant_bits + t->host_bits);
+    radix_sort(t->keys, t->n, 2 * t->tenant_bits + t->host_bits, t->tenant_bits);
     size_t k = 0;
     for (size_t i = 0; i < t->n; i++)
         if (k == 0 || t->keys[i] != t->keys[k - 1]) t->keys[k++] = t->keys[i];
