@@ -1166,8 +1166,10 @@ static int tenant_id_order(const void *x, const void *y, void *ctx)
     return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
 }
 
+/* Appends an item closing the keys of `closes` (taken; never a NULL array, as pathkeys_of). */
 static FixItem *plan_add(FixPlan *plan, size_t *cap, Change change, KeyList *closes)
 {
+    xgrow((void **)&closes->keys, &closes->cap, 1, sizeof *closes->keys);
     xgrow((void **)&plan->items, cap, plan->n_items + 1, sizeof *plan->items);
     FixItem *it = &plan->items[plan->n_items++];
     *it = (FixItem){change, closes->keys, closes->n};
@@ -1256,14 +1258,16 @@ static void join_index(Join *j)
     free(fill);
 }
 
-/* Probes every start, once per shape with share_shapes. False when a probe does not predict
- * the start's paths in the analysis (the decomposition does not hold). */
+/* Probes every start, once per shape with share_shapes. False when the probes do not predict
+ * the paths of the analysis (the decomposition does not hold): each start's when it kept every
+ * path, their number otherwise. */
 static bool join_probe(Join *j, bool share_shapes)
 {
     const Analysis *a = j->a;
-    size_t nw = j->s->n_workloads;
+    size_t nw = j->s->n_workloads, total = 0;
+    bool every_path = a->n_paths == a->paths_total;
     size_t *n_paths = xcalloc(nw + 1, sizeof *n_paths);
-    for (size_t i = 0; i < a->n_paths; i++)
+    for (size_t i = 0; every_path && i < a->n_paths; i++)
         n_paths[a->paths[i].start]++;
     size_t cap = 0, *shape_idx = xmalloc((nw + 1) * sizeof *shape_idx);
     StrMap memo;
@@ -1297,8 +1301,10 @@ static bool join_probe(Join *j, bool share_shapes)
         unsigned r = j->shapes[k].reach;
         size_t predicted =
             (r & REACH_HOST ? 1 : 0) + (r & REACH_WORKLOADS ? n_tenants_on(j, h) - 1 : 0);
-        ok = predicted == n_paths[w];
+        ok = !every_path || predicted == n_paths[w];
+        total += predicted;
     }
+    ok = ok && total == a->paths_total;
     free(buf.buf);
     strmap_done(&memo);
     strlist_done(&keys);
@@ -1426,6 +1432,7 @@ static FixPlan *join_plan(Join *j)
                  : pool_take(pool, xasprintf("host:%s@%s", s->tenants[t].id, s->hosts[h].id));
         key_push(&left, j->from[w], to);
     }
+    xgrow((void **)&left.keys, &left.cap, 1, sizeof *left.keys);
     plan->unclosable = left.keys;
     plan->n_unclosable = left.n;
     return plan;
@@ -1457,7 +1464,7 @@ static void join_done(Join *j)
 static FixPlan *by_start(const Scenario *s, const Catalog *c, const Analysis *a,
                          const Change *cands, size_t n_cands, bool share_shapes)
 {
-    if (!catalog_fits(c) || a->n_paths != a->paths_total) return NULL;
+    if (!catalog_fits(c)) return NULL;
     /* a host named TENANT@HOST would receive the tenant moved off HOST: not modelled */
     for (size_t h = 0; h < s->n_hosts; h++)
         if (strchr(s->hosts[h].id, '@')) return NULL;
@@ -1495,13 +1502,20 @@ static size_t hosts_with_starts(const Scenario *s, const Analysis *a)
 static FixPlan *compute(const Scenario *s, const Catalog *c, const Analysis *a, Change *cands,
                         size_t n_cands)
 {
-    FixPlan *plan = NULL;
-    if (n_cands > FIXPLAN_EXACT_MAX) {
-        plan = by_start(s, c, a, cands, n_cands, true);
-        if (!plan && hosts_with_starts(s, a) > 1) plan = plan_by_host(s, c, a, n_cands);
-    }
+    FixPlan *plan = n_cands > FIXPLAN_EXACT_MAX ? by_start(s, c, a, cands, n_cands, true) : NULL;
     free(cands);
-    return plan ? plan : fixplan_compute_with(s, c, a, false, false);
+    if (plan) return plan;
+    /* the other searches compare every path */
+    Analysis *full = NULL;
+    if (a->n_paths < a->paths_total) {
+        EngineOptions o = {.max_paths = 0};
+        a = full = engine_analyze(s, c, &o);
+    }
+    if (n_cands > FIXPLAN_EXACT_MAX && hosts_with_starts(s, a) > 1)
+        plan = plan_by_host(s, c, a, n_cands);
+    if (!plan) plan = fixplan_compute_with(s, c, a, false, false);
+    analysis_free(full);
+    return plan;
 }
 
 FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a)

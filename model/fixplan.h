@@ -66,13 +66,15 @@ void change_apply_all(Scenario *s, const Change *changes, size_t n);
 char *change_describe(const Scenario *s, const Change *c);
 const char *change_kind_name(ChangeKind k); /* "isolation", "account", ... */
 
-/* The candidate changes for s given its analysis a (with every path, max_paths 0):
- * owned array, *n set. Only changes to things on some path are candidates. */
+/* The candidate changes for s given its analysis a (any max_paths): owned array, *n set.
+ * Only changes to things on some path are candidates. */
 Change *fixplan_candidates(const Scenario *s, const Analysis *a, size_t *n);
 
-/* Computes the plan for s (which a analysed with max_paths 0). Owned. */
+/* Computes the plan for s, which a analysed. a need not keep every path (max_paths 0): the
+ * search beyond FIXPLAN_EXACT_MAX candidates does without them, the others analyse s again
+ * with every path when a lacks some. Owned. */
 FixPlan *fixplan_compute(const Scenario *s, const Catalog *c, const Analysis *a);
-/* The same, forcing brute force (exact) or greedy, for tests. */
+/* The same, forcing brute force (exact) or greedy, for tests; a analysed with max_paths 0. */
 FixPlan *fixplan_compute_with(const Scenario *s, const Catalog *c, const Analysis *a,
                               bool force_exact, bool force_greedy);
 void fixplan_free(FixPlan *p);
@@ -80,16 +82,16 @@ void fixplan_free(FixPlan *p);
 /* The search fixplan_compute uses beyond FIXPLAN_EXACT_MAX candidates: each start's paths are
  * found on a scenario of its own (its host, itself, a victim of another tenant), then joined
  * host by host. share_shapes: starts alike in everything the engine reads share one search
- * (false, for tests: every start is searched on its own, under its own ids). Returns NULL when
- * the decomposition does not hold: a catalog in which a workload takes over other workloads
- * without the host, an analysis without every path, or a start whose paths the search does not
- * predict. Owned. */
+ * (false, for tests: every start is searched on its own, under its own ids). a may keep only
+ * some paths. Returns NULL when the decomposition does not hold: a catalog in which a workload
+ * takes over other workloads without the host, or paths of a that the search does not predict
+ * (each start's when a kept every path, their number otherwise). Owned. */
 FixPlan *fixplan_compute_by_start(const Scenario *s, const Catalog *c, const Analysis *a,
                                   bool share_shapes);
 
 /* Like fixplan_compute, but when there are more than max_candidates candidate changes it
- * returns a plan marked skipped (no changes listed) instead of searching: the search
- * re-analyses the scenario many times. max_candidates 0 means no limit. */
+ * returns a plan marked skipped (no changes listed) instead of searching (`--plan-limit`).
+ * max_candidates 0 means no limit. */
 FixPlan *fixplan_compute_limited(const Scenario *s, const Catalog *c, const Analysis *a,
                                  size_t max_candidates);
 

@@ -60,7 +60,7 @@ static const char usage_text[] =
     "  --max-paths N              analyze: list at most N paths (default 1000, 0 for all)\n"
     "  --no-plan                  analyze: skip the fix plan (faster on large fleets)\n"
     "  --plan-limit N             analyze: search the fix plan only up to N candidate\n"
-    "                             changes (default 500; 0: no limit)\n"
+    "                             changes (default 0: no limit)\n"
     "  --assume NAME=true|false   override an assumption (kernel_exploit,\n"
     "                             hypervisor_exploit, sandbox_exploit)\n"
     "  --catalog FILE             add or override techniques from a catalog file\n"
@@ -357,7 +357,7 @@ int cli_main(int argc, char **argv)
     /* a file size limit (ulimit -f) then fails the write with EFBIG, reported as any full disk,
      * instead of killing breakout mid-write */
     signal(SIGXFSZ, SIG_IGN);
-    CliOptions o = {.max_paths = 1000, .plan_limit = 500};
+    CliOptions o = {.max_paths = 1000, .plan_limit = 0};
     for (int i = 0; i < ASSUME_COUNT; i++)
         o.assume[i] = -1;
     opterr = 0;

@@ -67,9 +67,9 @@ int cmd_analyze(CliOptions *o)
         return EXIT_BAD;
     }
     phase(&ph, "load");
-    /* the fix plan needs every path; without it, keep only those shown */
+    /* only the paths shown are kept: the fix plan finds the others itself when it needs them */
     EngineRunner threads = threads_runner();
-    EngineOptions eo = {.max_paths = o->no_plan ? (size_t)o->max_paths : 0, .runner = &threads};
+    EngineOptions eo = {.max_paths = (size_t)o->max_paths, .runner = &threads};
     Analysis *a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
     Findings *findings = findings_compute_in_parts(a, &threads);

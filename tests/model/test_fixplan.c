@@ -346,7 +346,7 @@ static size_t keys_missing(const PathKey *a, size_t na, const PathKey *b, size_t
 {
     size_t missing = 0;
     for (size_t i = 0; i < na; i++)
-        if (!bsearch(&a[i], b, nb, sizeof *b, key_cmp) && missing++ == 0) *first = &a[i];
+        if ((!nb || !bsearch(&a[i], b, nb, sizeof *b, key_cmp)) && missing++ == 0) *first = &a[i];
     return missing;
 }
 
@@ -509,6 +509,28 @@ static Catalog *catalog_with_flags(void)
     return c;
 }
 
+/* Asserts two plans list the same changes, closing the same paths, and the same unclosable
+ * paths. */
+static void assert_same_plan(const FixPlan *x, const FixPlan *y, const char *label)
+{
+    cr_assert_eq(x->exact, y->exact, "%s", label);
+    cr_assert_eq(x->n_candidates, y->n_candidates, "%s", label);
+    cr_assert_eq(x->paths_before, y->paths_before, "%s", label);
+    cr_assert_eq(x->n_items, y->n_items, "%s: %zu changes and %zu", label, x->n_items, y->n_items);
+    for (size_t i = 0; i < x->n_items; i++) {
+        const FixItem *a = &x->items[i], *b = &y->items[i];
+        cr_assert(a->change.kind == b->change.kind && a->change.target == b->change.target &&
+                      a->change.mount == b->change.mount && a->change.host == b->change.host,
+                  "%s: change %zu differs", label, i);
+        cr_assert_eq(a->n_closes, b->n_closes, "%s: change %zu", label, i);
+        for (size_t k = 0; k < a->n_closes; k++)
+            cr_assert(same_key(&a->closes[k], &b->closes[k]), "%s: change %zu", label, i);
+    }
+    cr_assert_eq(x->n_unclosable, y->n_unclosable, "%s", label);
+    for (size_t k = 0; k < x->n_unclosable; k++)
+        cr_assert(same_key(&x->unclosable[k], &y->unclosable[k]), "%s", label);
+}
+
 static void check_shared_search(const Catalog *c, unsigned long long seed, const char *catalog)
 {
     Scenario *s = fleet(seed, 20, 30, 15);
@@ -519,21 +541,9 @@ static void check_shared_search(const Catalog *c, unsigned long long seed, const
     cr_assert_not_null(shared);
     cr_assert_not_null(alone);
     cr_assert_gt(shared->n_items, 0);
-    cr_assert_eq(shared->exact, alone->exact);
-    cr_assert_eq(shared->n_items, alone->n_items, "%s, seed %llu: %zu changes shared, %zu alone",
-                 catalog, seed, shared->n_items, alone->n_items);
-    for (size_t i = 0; i < shared->n_items; i++) {
-        const FixItem *x = &shared->items[i], *y = &alone->items[i];
-        cr_assert(x->change.kind == y->change.kind && x->change.target == y->change.target &&
-                      x->change.mount == y->change.mount && x->change.host == y->change.host,
-                  "%s, seed %llu: change %zu differs", catalog, seed, i);
-        cr_assert_eq(x->n_closes, y->n_closes);
-        for (size_t k = 0; k < x->n_closes; k++)
-            cr_assert(same_key(&x->closes[k], &y->closes[k]));
-    }
-    cr_assert_eq(shared->n_unclosable, alone->n_unclosable);
-    for (size_t k = 0; k < shared->n_unclosable; k++)
-        cr_assert(same_key(&shared->unclosable[k], &alone->unclosable[k]));
+    char label[96];
+    snprintf(label, sizeof label, "%s, seed %llu: shared and alone", catalog, seed);
+    assert_same_plan(shared, alone, label);
     fixplan_free(shared);
     fixplan_free(alone);
     analysis_free(a);
@@ -701,6 +711,53 @@ Test(fixplan, a_catalog_outside_the_per_start_search_falls_back_to_hosts)
     analysis_free(a);
     scenario_free(s);
     catalog_free(c);
+}
+
+/* analyze lists at most --max-paths paths: a plan from such an analysis is the plan from one
+ * with every path (large fleets without them, the rest analysed again). */
+static void check_few_paths(const Scenario *s, const char *label)
+{
+    EngineOptions all = {.max_paths = 0}, few = {.max_paths = 1};
+    Analysis *a = engine_analyze(s, cat, &all), *b = engine_analyze(s, cat, &few);
+    FixPlan *x = fixplan_compute(s, cat, a), *y = fixplan_compute(s, cat, b);
+    assert_same_plan(x, y, label);
+    fixplan_free(x);
+    fixplan_free(y);
+    analysis_free(a);
+    analysis_free(b);
+}
+
+Test(fixplan, an_analysis_that_kept_few_paths_gives_the_same_plan)
+{
+    for (unsigned long long seed = 0; seed < 4; seed++) {
+        char label[64];
+        snprintf(label, sizeof label, "fleet, seed %llu", base_seed() + seed);
+        Scenario *s =
+            fleet(base_seed() + seed, seed % 2 ? 10 : 20, seed % 2 ? 6 : 30, seed % 2 ? 3 : 15);
+        check_few_paths(s, label);
+        scenario_free(s);
+    }
+    DIR *d = opendir("scenarios");
+    cr_assert_not_null(d);
+    struct dirent *e;
+    size_t truncated = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
+        char path[512];
+        snprintf(path, sizeof path, "scenarios/%s", e->d_name);
+        char *err = NULL;
+        Scenario *s = scenario_load_file(path, &err);
+        cr_assert_not_null(s, "%s", err);
+        check_few_paths(s, path);
+        EngineOptions o = {.max_paths = 0};
+        Analysis *a = engine_analyze(s, cat, &o);
+        truncated += a->paths_total > 1;
+        analysis_free(a);
+        scenario_free(s);
+    }
+    closedir(d);
+    cr_assert_geq(truncated, 10, "most bundled scenarios have more paths than kept");
 }
 
 /* On small scenarios the brute force is the judge: the per-start plan always works, and when
