@@ -67,9 +67,10 @@ int cmd_analyze(CliOptions *o)
         return EXIT_BAD;
     }
     phase(&ph, "load");
-    /* only the paths shown are kept: the fix plan finds the others itself when it needs them */
+    /* only the paths shown are kept (the fix plan finds the others itself when it needs
+     * them), except for --check, which holds every path against the decisions */
     EngineRunner threads = threads_runner();
-    EngineOptions eo = {.max_paths = (size_t)o->max_paths, .runner = &threads};
+    EngineOptions eo = {.max_paths = o->check ? 0 : (size_t)o->max_paths, .runner = &threads};
     Analysis *a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
     Findings *findings = findings_compute_in_parts(a, &threads);
