@@ -216,8 +216,8 @@ static void write_plan(const Out *o, const Analysis *a, const FixPlan *p)
 {
     if (p->skipped) {
         fprintf(o->out,
-                "\n%sFIX PLAN%s not searched: %zu candidate changes (use --plan-limit 0 to "
-                "search anyway; it re-analyses the scenario many times)\n",
+                "\n%sFIX PLAN%s not searched: %zu candidate changes, more than --plan-limit "
+                "(--plan-limit 0 searches it)\n",
                 col(o, C_BOLD), col(o, C_RESET), p->n_candidates);
         return;
     }
