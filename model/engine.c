@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "hostpath.h"
+#include "keybuf.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -1622,9 +1623,8 @@ struct WhyNotPool {
     StrMap reasons; /* reason -> index in texts */
     char **texts;   /* owned */
     size_t n_texts, cap_texts;
-    char *buf; /* the key being built */
-    size_t len, buf_cap;
-    size_t key_host, host_len; /* buf starts with the part of host key_host - 1 (0: none) */
+    KeyBuf key;                /* the key being built */
+    size_t key_host, host_len; /* key starts with the part of host key_host - 1 (0: none) */
     struct Chunk *chunks;      /* boundaries' technique lists */
 };
 
@@ -1653,35 +1653,7 @@ static uint32_t *pool_copy(WhyNotPool *p, const uint32_t *list, size_t n)
     return out;
 }
 
-static void key_add(WhyNotPool *p, const char *bytes, size_t n)
-{
-    xgrow((void **)&p->buf, &p->buf_cap, p->len + n + 1, 1);
-    memcpy(p->buf + p->len, bytes, n);
-    p->len += n;
-    p->buf[p->len] = '\0';
-}
-
-/* A number, then ':' (so that strings can be length-prefixed: no two keys collide). */
-static void key_num(WhyNotPool *p, size_t v)
-{
-    char digits[24];
-    size_t n = sizeof digits;
-    digits[--n] = ':';
-    do {
-        digits[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    key_add(p, digits + n, sizeof digits - n);
-}
-
-static void key_str(WhyNotPool *p, const char *str)
-{
-    size_t n = strlen(str);
-    key_num(p, n);
-    key_add(p, str, n);
-}
-
-/* The shape key of workload w (in p->buf): its host's part (made once per host, the host
+/* The shape key of workload w (in p->key): its host's part (made once per host, the host
  * and key files), then its own. Fixed fields are one byte each ('A' + value: all are small),
  * lists are counted and strings length-prefixed, so no two shapes share a key. */
 static void shape_key(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
@@ -1690,30 +1662,30 @@ static void shape_key(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
     size_t h = x->a->host_of[w];
     if (p->key_host != h + 1) {
         const Host *hs = &x->s->hosts[h];
-        p->len = 0;
+        p->key.n = 0;
         char fixed[2] = {(char)('A' + hs->os), (char)('A' + hs->ssh)};
-        key_add(p, fixed, sizeof fixed);
-        key_num(p, x->n_keys[h]);
+        keybuf_add(&p->key, fixed, sizeof fixed);
+        keybuf_num(&p->key, x->n_keys[h]);
         for (size_t k = 0; k < x->n_keys[h]; k++) {
-            key_num(p, x->keys[h][k].admin);
-            key_str(p, x->keys[h][k].key_file);
+            keybuf_num(&p->key, x->keys[h][k].admin);
+            keybuf_str(&p->key, x->keys[h][k].key_file);
         }
-        p->host_len = p->len;
+        p->host_len = p->key.n;
         p->key_host = h + 1;
     }
-    p->len = p->host_len;
+    p->key.n = p->host_len;
     char fixed[4] = {(char)('A' + (held[0] | held[1] << 1 | held[2] << 2)),
                      (char)('A' + wl->isolation), (char)('A' + wl->account),
                      (char)('A' + wl->privileged)};
-    key_add(p, fixed, sizeof fixed);
-    key_num(p, wl->host_namespaces);
-    key_num(p, wl->capabilities.n);
+    keybuf_add(&p->key, fixed, sizeof fixed);
+    keybuf_num(&p->key, wl->host_namespaces);
+    keybuf_num(&p->key, wl->capabilities.n);
     for (size_t i = 0; i < wl->capabilities.n; i++)
-        key_str(p, wl->capabilities.items[i]);
-    key_num(p, wl->n_mounts);
+        keybuf_str(&p->key, wl->capabilities.items[i]);
+    keybuf_num(&p->key, wl->n_mounts);
     for (size_t m = 0; m < wl->n_mounts; m++) {
-        key_add(p, wl->mounts[m].read_only ? "r" : "w", 1);
-        key_str(p, x->mount_paths[w][m]);
+        keybuf_add(&p->key, wl->mounts[m].read_only ? "r" : "w", 1);
+        keybuf_str(&p->key, x->mount_paths[w][m]);
     }
 }
 
@@ -1738,11 +1710,11 @@ static void explain_shape(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
     if (b[0]->fails && b[1]->fails) return;
     size_t i;
     shape_key(x, p, w, held);
-    if (!strmap_get(&p->shapes, p->buf, &i)) {
+    if (!strmap_get(&p->shapes, keybuf_text(&p->key), &i)) {
         i = p->n;
         xgrow((void **)&p->keys, &p->cap, p->n + 1, sizeof *p->keys);
         p->lists = xrealloc(p->lists, p->cap * sizeof *p->lists);
-        p->keys[i] = xstrdup(p->buf);
+        p->keys[i] = xstrdup(keybuf_text(&p->key));
         memset(&p->lists[i], 0, sizeof p->lists[i]);
         strmap_put(&p->shapes, p->keys[i], i);
         p->n++;
@@ -1784,7 +1756,7 @@ static void why_not_pool_free(WhyNotPool *p)
     free(p->texts);
     strmap_done(&p->shapes);
     strmap_done(&p->reasons);
-    free(p->buf);
+    keybuf_done(&p->key);
     for (Chunk *c = p->chunks, *next; c; c = next) {
         next = c->next;
         free(c);
@@ -1799,11 +1771,6 @@ struct Lazy {
     bool *explained;  /* per workload */
     WhyNotPool *pool; /* engine_explain's lists (one of the analysis' pools) */
 };
-
-static void explain_workload(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
-{
-    explain_shape(x, p, w, held);
-}
 
 /* Judges the boundaries of part i's workloads (Analysis.boundaries is allocated). */
 static void judge_job(void *work, size_t part)
@@ -1869,7 +1836,7 @@ static void judge_job(void *work, size_t part)
         if (lazy)
             lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
         else
-            explain_workload(x, pt->pool, w, held);
+            explain_shape(x, pt->pool, w, held);
     }
 }
 
@@ -1880,7 +1847,7 @@ void engine_explain(Analysis *a, size_t w)
     if (!lazy || lazy->explained[w]) return;
     lazy->explained[w] = true;
     bool held[3] = {lazy->held[w] & 1, (lazy->held[w] >> 1) & 1, (lazy->held[w] >> 2) & 1};
-    explain_workload(&lazy->ctx, lazy->pool, w, held);
+    explain_shape(&lazy->ctx, lazy->pool, w, held);
 }
 
 void engine_mount_risk(const Analysis *a, size_t w, size_t m, bool *key_file, bool *writable_risk,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keybuf.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -870,73 +871,40 @@ static void shape_done(Shape *sh)
 
 /* ---- the shape key: everything the engine reads about a start and its host */
 
-typedef struct {
-    char *buf;
-    size_t n, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *bytes, size_t n)
-{
-    xgrow((void **)&b->buf, &b->cap, b->n + n + 1, 1);
-    memcpy(b->buf + b->n, bytes, n);
-    b->n += n;
-    b->buf[b->n] = '\0';
-}
-
-/* v in decimal and a comma (snprintf, a million times for a 150k fleet, took 0.1 s) */
-static void buf_num(Buf *b, size_t v)
-{
-    char tmp[24];
-    size_t k = sizeof tmp;
-    tmp[--k] = ',';
-    do {
-        tmp[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    buf_add(b, tmp + k, sizeof tmp - k);
-}
-
-static void buf_str(Buf *b, const char *s)
-{
-    size_t n = strlen(s);
-    buf_num(b, n);
-    buf_add(b, s, n);
-}
-
 /* Builds the key of start w (reusing b's buffer): strings are length-prefixed, so distinct
  * shapes cannot give one key. Hardening is left out: it changes efforts, never reachability. */
-static const char *shape_key(Buf *b, const Scenario *s, const Analysis *a, size_t w,
+static const char *shape_key(KeyBuf *b, const Scenario *s, const Analysis *a, size_t w,
                              const Change *own, size_t n_own, bool ssh_candidate)
 {
     const Workload *wl = &s->workloads[w];
     const Host *h = &s->hosts[a->host_of[w]];
     b->n = 0;
-    buf_num(b, (size_t)h->os);
-    buf_num(b, h->ssh);
-    buf_num(b, ssh_candidate);
-    buf_num(b, h->n_users);
+    keybuf_num(b, (size_t)h->os);
+    keybuf_num(b, h->ssh);
+    keybuf_num(b, ssh_candidate);
+    keybuf_num(b, h->n_users);
     for (size_t u = 0; u < h->n_users; u++) {
-        buf_str(b, h->users[u].name);
-        buf_num(b, h->users[u].admin);
+        keybuf_str(b, h->users[u].name);
+        keybuf_num(b, h->users[u].admin);
     }
-    buf_num(b, (size_t)wl->isolation);
-    buf_num(b, (size_t)wl->account);
-    buf_num(b, wl->privileged);
-    buf_num(b, wl->host_namespaces);
-    buf_num(b, wl->capabilities.n);
+    keybuf_num(b, (size_t)wl->isolation);
+    keybuf_num(b, (size_t)wl->account);
+    keybuf_num(b, wl->privileged);
+    keybuf_num(b, wl->host_namespaces);
+    keybuf_num(b, wl->capabilities.n);
     for (size_t i = 0; i < wl->capabilities.n; i++)
-        buf_str(b, wl->capabilities.items[i]);
-    buf_num(b, wl->n_mounts);
+        keybuf_str(b, wl->capabilities.items[i]);
+    keybuf_num(b, wl->n_mounts);
     for (size_t m = 0; m < wl->n_mounts; m++) {
-        buf_str(b, wl->mounts[m].host_path);
-        buf_num(b, wl->mounts[m].read_only);
+        keybuf_str(b, wl->mounts[m].host_path);
+        keybuf_num(b, wl->mounts[m].read_only);
     }
-    buf_num(b, n_own);
+    keybuf_num(b, n_own);
     for (size_t i = 0; i < n_own; i++) {
-        buf_num(b, (size_t)own[i].kind);
-        buf_num(b, own[i].mount);
+        keybuf_num(b, (size_t)own[i].kind);
+        keybuf_num(b, own[i].mount);
     }
-    return b->buf ? b->buf : "";
+    return keybuf_text(b);
 }
 
 /* ---- joining the starts, host by host */
@@ -1273,7 +1241,7 @@ static bool join_probe(Join *j, bool share_shapes)
     StrMap memo;
     strmap_init(&memo);
     StrList keys = {0};
-    Buf buf = {0};
+    KeyBuf buf = {0};
     bool ok = true;
     for (size_t i = 0; i < j->n_starts && ok; i++) {
         size_t w = j->starts[i], h = a->host_of[w];
@@ -1305,7 +1273,7 @@ static bool join_probe(Join *j, bool share_shapes)
         total += predicted;
     }
     ok = ok && total == a->paths_total;
-    free(buf.buf);
+    keybuf_done(&buf);
     strmap_done(&memo);
     strlist_done(&keys);
     free(n_paths);
