@@ -11,7 +11,6 @@
 
 #include "edit.h"
 #include "engine.h"
-#include "fileio.h"
 #include "findings.h"
 #include "minutes.h"
 #include "scenario_json.h"
@@ -480,22 +479,6 @@ DecisionBook *decisions_book_of(DecisionList *list, const Scenario *s, const Ana
 }
 
 /* ---- Files ---- */
-
-bool decisions_read_file(const char *path, DecisionList *out, char **err)
-{
-    char *data;
-    size_t len;
-    /* the reader that took the scenario applied the size limit already */
-    if (!file_read_all(path, SIZE_MAX / 2, &data, &len, err)) return false;
-    if (strstr(data, "\"decisions\"")) {
-        char *perr = NULL;
-        Scenario *s = scenario_parse_with_decisions(data, len, path, out, &perr);
-        free(perr); /* not a scenario: then it has no decisions */
-        scenario_free(s);
-    }
-    free(data);
-    return true;
-}
 
 Scenario *decisions_import_file(const char *path, const ImportOptions *opt, InputKind *kind,
                                 StrList *notes, DecisionList *decisions, char **err)

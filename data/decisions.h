@@ -60,11 +60,6 @@ DecisionBook *decisions_book(Store *st, const char *scenario, const Scenario *s,
 DecisionBook *decisions_book_of(DecisionList *list, const Scenario *s, const Analysis *a,
                                 const Findings *f, const FixPlan *p, const char *today);
 
-/* Appends the decisions section of the file at path to out when it is a breakout scenario file
- * of format 3 that has one; any other file (a manifest, an older format) has none. For a file
- * import_file read already (it applied the size limit). Errors: the file cannot be read. */
-bool decisions_read_file(const char *path, DecisionList *out, char **err);
-
 /* import_file that keeps the decisions section of a breakout scenario file (format 3): they are
  * appended to decisions (may be NULL: dropped). Other inputs have none, and so has standard
  * input ("-", which import_file reads once). Errors as import_file's. */

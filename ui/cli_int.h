@@ -50,14 +50,15 @@ int cmd_diff(CliOptions *o);
 int cmd_decide(CliOptions *o, const RecordOptions *r);
 int cmd_decisions(CliOptions *o, const RecordOptions *r);
 int cmd_minutes(CliOptions *o, const RecordOptions *r);
-/* For analyze: the decisions of what `what` names (a workspace scenario: its decisions, with
- * the edit history replayed; a scenario file: its format 3 decisions section) matched to the
- * analysis a of s (findings f, plan p may be NULL) as of --today. *out is NULL when there are
- * none (then nothing changes in the output). False, with the error printed, on failure. */
+/* For analyze: the decisions of the workspace scenario named `what` (with the edit history
+ * replayed) matched to the analysis a of s (findings f, plan p may be NULL) as of --today.
+ * *out is NULL when there are none (then nothing changes in the output). False, with the error
+ * printed, on failure. */
 bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, const char *what,
                                const Scenario *s, const Catalog *cat, const Analysis *a,
                                const Findings *f, const FixPlan *p, DecisionBook **out);
-/* The same for a file whose decisions were read with it (file_decisions). */
+/* The same for a scenario file, whose format 3 decisions section was read with it
+ * (cli_load_file_decisions). */
 bool record_file_decisions(const RecordOptions *r, DecisionList *file_decisions, const Scenario *s,
                            const Analysis *a, const Findings *f, const FixPlan *p,
                            DecisionBook **out);

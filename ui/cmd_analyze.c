@@ -104,7 +104,7 @@ int cmd_analyze(CliOptions *o)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = to_stdout ? stdout : open_memstream(&buf, &len);
-    const char *uri = access(o->args[0], F_OK) == 0 ? o->args[0] : NULL; /* SARIF artifact */
+    const char *uri = is_file ? o->args[0] : NULL; /* SARIF artifact */
     switch (f) {
     case 0: report_write_text(&r, out, to_stdout && cli_use_colour(STDOUT_FILENO)); break;
     case 1: analysis_write_json(&r, out); break;

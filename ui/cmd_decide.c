@@ -336,16 +336,6 @@ bool record_analysis_decisions(const CliOptions *o, const RecordOptions *r, cons
     char now[21], today[11];
     if (!record_clock(r, now, today)) return false;
     char *err = NULL;
-    if (access(what, F_OK) == 0) { /* a file: its decisions section, if any */
-        DecisionList list = {0};
-        if (!decisions_read_file(what, &list, &err)) {
-            cli_report(err);
-            return false;
-        }
-        bool ok = record_file_decisions(r, &list, s, a, f, p, out);
-        decision_list_done(&list);
-        return ok;
-    }
     Store *st = cli_open_store(o);
     if (!st) return false;
     DecisionList list = {0};
