@@ -68,6 +68,9 @@ fails values2.json "values2.json:1:2015: more than 1000 values (--max-values N r
 gen values.yaml '"kind: List\nitems:\n" + "- 0\n" * 1000'
 fails values.yaml "values.yaml:998:3: more than 1000 values (--max-values N raises the limit)" \
     "YAML of 1004 values with --max-values 1000" --max-values 1000
+cp "$src/scenarios/shared-node-admin.json" scenario.json
+fails scenario.json "scenario.json:4:3: more than 5 values (--max-values N raises the limit)" \
+    "a breakout scenario file with --max-values 5" --max-values 5
 gen values-flow.json '"{\"kind\": \"List\", \"items\": [" + ", ".join(["{" + "\"kind\": \"Pod\", \"metadata\": {\"name\": \"p%d\"}, \"spec\": {\"containers\": [{\"name\": \"c\"}]}" % i + "}" for i in range(60)]) + "]}"'
 run --max-values 1000 import values-flow.json
 expect_ok "60 pods (845 values) under --max-values 1000"
