@@ -1960,9 +1960,13 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
         Part *p = &wk.parts[i];
         p->tr.host_rank = host_rank;
         p->tr.tenant_rank = tenant_rank;
-        p->sr.st = xcalloc(a->n_states + 1, sizeof *p->sr.st);
+        /* written before read: a page of a calloc that is read first maps the zero page, and
+         * its first write then flushes every thread's TLB (a third of the walk's time once) */
+        p->sr.st = memset(xmalloc((a->n_states + 1) * sizeof *p->sr.st), 0,
+                          (a->n_states + 1) * sizeof *p->sr.st);
         p->sr.range = ranges;
-        p->sp.st = xcalloc(a->n_states + 1, sizeof *p->sp.st);
+        p->sp.st = memset(xmalloc((a->n_states + 1) * sizeof *p->sp.st), 0,
+                          (a->n_states + 1) * sizeof *p->sp.st);
         p->sp.range = ranges;
     }
     run_parts(&wk, walk_job);
