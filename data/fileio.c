@@ -131,10 +131,25 @@ static mode_t new_file_mode(void)
     return 0666 & ~mask;
 }
 
-bool file_write_atomic(const char *path, const char *data, size_t len, char **err)
-{
-    if (strcmp(path, "-") == 0) return write_stdout(data, len, err);
+struct AtomicFile {
+    char *path; /* as given, for messages */
+    char *real; /* the file replaced: path, or the target of the link at path */
+    char *dir;  /* its directory */
+    char *tmp;  /* the temporary file beside it */
+    FILE *stream;
+};
 
+static void atomic_free(AtomicFile *af)
+{
+    free(af->path);
+    free(af->real);
+    free(af->dir);
+    free(af->tmp);
+    free(af);
+}
+
+AtomicFile *file_atomic_open(const char *path, char **err)
+{
     /* Write through a symbolic link to its target, rather than replacing the link. */
     char *target = NULL;
     struct stat st;
@@ -146,7 +161,7 @@ bool file_write_atomic(const char *path, const char *data, size_t len, char **er
         if (S_ISDIR(st.st_mode)) {
             *err = xasprintf("%s: is a directory, expected a file", path);
             free(target);
-            return false;
+            return NULL;
         }
         mode = st.st_mode & 07777;
     } else {
@@ -156,47 +171,89 @@ bool file_write_atomic(const char *path, const char *data, size_t len, char **er
     if (rl == 0 || real[rl - 1] == '/') {
         *err = xasprintf("%s: is a directory, expected a file", path);
         free(target);
-        return false;
+        return NULL;
     }
 
-    const char *slash = strrchr(real, '/');
-    char *dir = slash ? xstrndup(real, slash == real ? 1 : (size_t)(slash - real)) : xstrdup(".");
-    const char *base = slash ? slash + 1 : real;
-    char *tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
-    int e = 0;
-    int fd = mkstemp(tmp);
+    AtomicFile *af = xcalloc(1, sizeof *af);
+    af->path = xstrdup(path);
+    af->real = target ? target : xstrdup(path);
+    const char *slash = strrchr(af->real, '/');
+    af->dir = slash ? xstrndup(af->real, slash == af->real ? 1 : (size_t)(slash - af->real))
+                    : xstrdup(".");
+    af->tmp = xasprintf("%s/.%s.tmp-XXXXXX", af->dir, slash ? slash + 1 : af->real);
+    int fd = mkstemp(af->tmp);
     if (fd < 0) {
-        e = errno;
+        int e = errno;
         if (e == ENOENT || e == ENOTDIR)
             *err = xasprintf("%s: no such directory", path);
         else if (e == EACCES || e == EPERM)
             *err = xasprintf("%s: permission denied", path);
         else
             *err = xasprintf("%s: cannot write: %s", path, strerror(e));
-        free(tmp);
-        free(dir);
-        free(target);
-        return false;
+        atomic_free(af);
+        return NULL;
     }
-    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) e = errno;
-    if (close(fd) != 0 && e == 0) e = errno;
-    if (e == 0 && rename(tmp, real) != 0) e = errno;
+    if (fchmod(fd, mode) != 0 || !(af->stream = fdopen(fd, "w"))) {
+        *err = xasprintf("%s: cannot write: %s", path, strerror(errno));
+        close(fd);
+        unlink(af->tmp);
+        atomic_free(af);
+        return NULL;
+    }
+    return af;
+}
+
+const char *file_atomic_temp(const AtomicFile *af)
+{
+    return af->tmp;
+}
+
+FILE *file_atomic_stream(AtomicFile *af)
+{
+    return af->stream;
+}
+
+void file_atomic_abort(AtomicFile *af)
+{
+    if (!af) return;
+    fclose(af->stream);
+    unlink(af->tmp);
+    atomic_free(af);
+}
+
+bool file_atomic_commit(AtomicFile *af, char **err)
+{
+    int e = 0;
+    errno = 0;
+    if (fflush(af->stream) != 0 || ferror(af->stream)) e = errno ? errno : EIO;
+    if (e == 0 && fsync(fileno(af->stream)) != 0) e = errno;
+    if (fclose(af->stream) != 0 && e == 0) e = errno;
+    if (e == 0 && rename(af->tmp, af->real) != 0) e = errno;
     if (e != 0) {
-        unlink(tmp);
-        *err = xasprintf("%s: cannot write: %s", path, strerror(e));
-        free(tmp);
-        free(dir);
-        free(target);
+        unlink(af->tmp);
+        *err = xasprintf("%s: cannot write: %s", af->path, strerror(e));
+        atomic_free(af);
         return false;
     }
     /* Make the rename itself durable; a failure here loses nothing already visible. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = open(af->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         (void)fsync(dfd);
         close(dfd);
     }
-    free(tmp);
-    free(dir);
-    free(target);
+    atomic_free(af);
     return true;
+}
+
+bool file_write_atomic(const char *path, const char *data, size_t len, char **err)
+{
+    if (strcmp(path, "-") == 0) return write_stdout(data, len, err);
+    AtomicFile *af = file_atomic_open(path, err);
+    if (!af) return false;
+    if (fflush(af->stream) != 0 || !write_all(fileno(af->stream), data, len)) {
+        *err = xasprintf("%s: cannot write: %s", path, strerror(errno));
+        file_atomic_abort(af);
+        return false;
+    }
+    return file_atomic_commit(af, err);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Reads the whole file at path ("-" reads standard input, named "<stdin>" in messages).
  * On success sets *data to an owned, NUL-terminated copy (the NUL is not counted in *len)
@@ -25,5 +26,18 @@ bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len,
  * expected a file", "PATH: no such directory", "PATH: cannot write: REASON") on failure,
  * leaving any existing file untouched and no temporary file behind. */
 bool file_write_atomic(const char *path, const char *data, size_t len, char **err);
+
+/* The same, for output written as it is made (a report larger than memory should hold):
+ * file_atomic_open makes the temporary file (NULL and *err, as above, when it cannot),
+ * file_atomic_stream gives a stream on it, and file_atomic_commit flushes, syncs and renames
+ * it over path (false and *err when any of it fails, the temporary file removed), or
+ * file_atomic_abort removes it. Either frees the AtomicFile. path is not "-". */
+typedef struct AtomicFile AtomicFile;
+AtomicFile *file_atomic_open(const char *path, char **err);
+FILE *file_atomic_stream(AtomicFile *af);
+bool file_atomic_commit(AtomicFile *af, char **err);
+void file_atomic_abort(AtomicFile *af);
+/* The temporary file's name, for a signal handler to remove it. */
+const char *file_atomic_temp(const AtomicFile *af);
 
 #endif

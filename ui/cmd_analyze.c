@@ -1,4 +1,5 @@
 /* `breakout analyze`: loads a scenario, runs the engine, writes text or JSON. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,27 @@ static void phase(Phases *p, const char *name)
     p->last = t;
 }
 
+/* The temporary file an interrupted run removes (the file at -o is untouched until the
+ * end); set and cleared by the main thread, read by the handler. */
+static const char *volatile pending_temp;
+
+static void on_fatal_signal(int sig)
+{
+    const char *tmp = pending_temp;
+    if (tmp) unlink(tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static void guard_temp(const AtomicFile *af)
+{
+    pending_temp = af ? file_atomic_temp(af) : NULL;
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+        signal(fatal_signals[i], af ? on_fatal_signal : SIG_DFL);
+}
+
 int cmd_analyze(CliOptions *o)
 {
     const char *timing = getenv("BREAKOUT_TIMING");
@@ -61,49 +83,50 @@ int cmd_analyze(CliOptions *o)
     DecisionList file_decisions = {0};
     Scenario *s = is_file ? cli_load_file_decisions(o, o->args[0], &file_decisions)
                           : cli_load_scenario(o, o->args[0]);
-    if (!s) {
-        decision_list_done(&file_decisions);
-        catalog_free(cat);
-        return EXIT_BAD;
-    }
+    int status = EXIT_BAD;
+    Analysis *a = NULL;
+    Findings *findings = NULL;
+    FixPlan *plan = NULL;
+    DecisionBook *book = NULL;
+    AtomicFile *af = NULL;
+    if (!s) goto done;
     phase(&ph, "load");
+
+    /* the output file is made now, so that a place it cannot go is told before the work; it is
+     * written as it is made and replaces the file at -o only when whole */
+    bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
+    if (!to_stdout) {
+        char *err = NULL;
+        if (!(af = file_atomic_open(o->output, &err))) {
+            cli_report(err);
+            goto done;
+        }
+        guard_temp(af);
+    }
+
     /* only the paths shown are kept (the fix plan finds the others itself when it needs
      * them), except for --check, which holds every path against the decisions */
     EngineRunner threads = threads_runner();
     EngineOptions eo = {.max_paths = o->check ? 0 : (size_t)o->max_paths, .runner = &threads};
-    Analysis *a = engine_analyze(s, cat, &eo);
+    a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
-    Findings *findings = findings_compute_in_parts(a, &threads);
+    findings = findings_compute_in_parts(a, &threads);
     phase(&ph, "findings");
-    FixPlan *plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
+    plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
     phase(&ph, "fix plan");
-    DecisionBook *book = NULL;
     bool recorded =
         is_file ? record_file_decisions(&o->record, &file_decisions, s, a, findings, plan, &book)
                 : record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan,
                                             &book);
-    decision_list_done(&file_decisions);
-    if (!recorded) {
-        fixplan_free(plan);
-        findings_free(findings);
-        analysis_free(a);
-        scenario_free(s);
-        catalog_free(cat);
-        return EXIT_BAD;
-    }
-    phase(&ph, "decisions"); /* a scenario file is read again for them */
+    if (!recorded) goto done;
+    phase(&ph, "decisions");
     Report r = {.analysis = a,
                 .findings = findings,
                 .plan = plan,
                 .max_paths = (size_t)o->max_paths,
                 .decisions = book};
 
-    int status = EXIT_DONE;
-    bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
-    /* a file is written whole into memory first, then atomically */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = to_stdout ? stdout : open_memstream(&buf, &len);
+    FILE *out = to_stdout ? stdout : file_atomic_stream(af);
     const char *uri = is_file ? o->args[0] : NULL; /* SARIF artifact */
     switch (f) {
     case 0: report_write_text(&r, out, to_stdout && cli_use_colour(STDOUT_FILENO)); break;
@@ -113,25 +136,34 @@ int cmd_analyze(CliOptions *o)
     case 4: report_write_dot(&r, out); break;
     default: report_write_sarif(&r, out, uri); break;
     }
+    phase(&ph, "format");
+    status = EXIT_DONE;
     if (to_stdout) {
-        phase(&ph, "format");
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("could not write the output");
             status = EXIT_BAD;
         }
     } else {
-        fclose(out);
         char *err = NULL;
-        if (!file_write_atomic(o->output, buf, len, &err)) {
+        AtomicFile *written = af;
+        af = NULL;
+        if (!file_atomic_commit(written, &err)) {
             cli_report(err);
             status = EXIT_BAD;
         }
-        free(buf);
+        guard_temp(NULL);
     }
     phase(&ph, "write");
     /* with decisions, accepted risks pass until their review date, and it says so */
     if (status == EXIT_DONE && o->check)
         status = book ? record_check(book, a) : a->paths_total > 0 ? EXIT_FOUND : EXIT_DONE;
+
+done:
+    if (af) {
+        file_atomic_abort(af);
+        guard_temp(NULL);
+    }
+    decision_list_done(&file_decisions);
     decision_book_free(book);
     fixplan_free(plan);
     findings_free(findings);

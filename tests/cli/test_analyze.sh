@@ -178,6 +178,37 @@ run analyze "$admin" -o "$tmp/no-dir/x.json"
 expect_rc 2 "analyze -o into a missing directory"
 expect_err "analyze -o into a missing directory" "$tmp/no-dir/x.json: no such directory"
 
+# an interrupted analyze -o leaves the file at -o as it was and no temporary file: the report
+# is written as it is made into a temporary file beside it, removed on SIGINT
+$py tests/bench/gen_fleet.py 30000 > "$tmp/fleet.json"
+mkdir "$tmp/int"
+caught=0
+for attempt in 1 2 3; do
+    echo old > "$tmp/int/out.json"
+    "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err" &
+    pid=$!
+    for ((i = 0; i < 2000; i++)); do
+        compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null && break
+        kill -0 "$pid" 2> /dev/null || break
+        sleep 0.002
+    done
+    if compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null; then
+        kill -INT "$pid"
+        wait "$pid"
+        rc=$?
+        caught=1
+        break
+    fi
+    wait "$pid" # it finished before its temporary file was seen: again
+done
+if ((caught)); then
+    expect_rc 130 "analyze -o interrupted by SIGINT"
+    [[ $(cat "$tmp/int/out.json") == old ]] || bad "an interrupted analyze -o changed the file at -o"
+    [[ $(ls -A "$tmp/int") == out.json ]] || bad "an interrupted analyze -o left: $(ls -A "$tmp/int")"
+else
+    bad "analyze -o: never saw its temporary file in 3 runs"
+fi
+
 # ---- --catalog: a technique defined only in a catalog file creates a path ----
 # readonly-ssh-mount has no path: the key folder is mounted read-only. The test catalog adds
 # a technique that needs only a readable key folder.

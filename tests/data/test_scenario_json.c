@@ -301,6 +301,69 @@ Test(scenario_json, file_write_atomic_errors_leave_nothing_behind)
     rm_tmpdir(dir);
 }
 
+/* Counts the entries of dir other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+Test(scenario_json, file_atomic_stream_replaces_only_on_commit)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/out.json", dir);
+    char *err = NULL, *data;
+    size_t len;
+    cr_assert(file_write_atomic(path, "old", 3, &err));
+    cr_assert_eq(chmod(path, 0600), 0);
+
+    /* written as it is made: until the commit, path holds the old content */
+    AtomicFile *af = file_atomic_open(path, &err);
+    cr_assert_not_null(af, "%s", err ? err : "");
+    cr_assert_eq(strncmp(file_atomic_temp(af), dir, strlen(dir)), 0);
+    for (int i = 0; i < 10000; i++)
+        fprintf(file_atomic_stream(af), "line %d\n", i);
+    cr_assert(file_read_all(path, 100, &data, &len, &err));
+    cr_assert_str_eq(data, "old");
+    free(data);
+    cr_assert_eq(count_entries(dir), 2); /* the file and the temporary file */
+    cr_assert(file_atomic_commit(af, &err), "%s", err ? err : "");
+    cr_assert(file_read_all(path, 1000000, &data, &len, &err));
+    cr_assert_eq(len, 98890);
+    cr_assert_eq(strncmp(data + len - 10, "line 9999\n", 10), 0);
+    free(data);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 07777, 0600);
+    cr_assert_eq(count_entries(dir), 1);
+
+    /* an abort removes the temporary file and leaves path alone */
+    af = file_atomic_open(path, &err);
+    cr_assert_not_null(af);
+    fputs("never", file_atomic_stream(af));
+    file_atomic_abort(af);
+    cr_assert(file_read_all(path, 1000000, &data, &len, &err));
+    cr_assert_eq(len, 98890);
+    free(data);
+    cr_assert_eq(count_entries(dir), 1);
+
+    /* a place it cannot go is told at open */
+    char *missing = xasprintf("%s/missing/out.json", dir);
+    cr_assert_null(file_atomic_open(missing, &err));
+    char *want = xasprintf("%s: no such directory", missing);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    free(missing);
+    free(path);
+    rm_tmpdir(dir);
+}
+
 /* ---- defaults and format 2 ---- */
 
 static const char minimal_v1[] =
