@@ -1026,8 +1026,6 @@ static void radix_sort(uint64_t *keys, size_t n, unsigned bits, unsigned top)
     free(start);
 }
 
-/* Turns the triples into a->exposure, sorted by (from id, to id), each with its hosts sorted
- * by id; the hosts of all pairs share one block (a->exposure_hosts). */
 /* Sorts a part's triples and drops repeats (each part does its own, at once). */
 static void triples_sort(Triples *t)
 {
@@ -1036,63 +1034,6 @@ static void triples_sort(Triples *t)
     for (size_t i = 0; i < t->n; i++)
         if (k == 0 || t->keys[i] != t->keys[k - 1]) t->keys[k++] = t->keys[i];
     t->n = k;
-}
-
-/* Merges the sorted triples of n parts into their first (owned keys). */
-static void triples_merge(Triples *const *ts, size_t n)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += ts[i]->n;
-    uint64_t *keys = xmalloc((total + 1) * sizeof *keys);
-    size_t *at = xcalloc(n + 1, sizeof *at), k = 0;
-    for (;;) {
-        size_t best = n;
-        for (size_t i = 0; i < n; i++)
-            if (at[i] < ts[i]->n && (best == n || ts[i]->keys[at[i]] < ts[best]->keys[at[best]]))
-                best = i;
-        if (best == n) break;
-        keys[k++] = ts[best]->keys[at[best]++];
-    }
-    free(at);
-    for (size_t i = 0; i < n; i++)
-        free(ts[i]->keys);
-    ts[0]->keys = keys;
-    ts[0]->n = k;
-    ts[0]->cap = total + 1;
-}
-
-static void exposure_build(Analysis *a, Triples *t, const size_t *host_order,
-                           const size_t *tenant_order)
-{
-    uint64_t host_mask = ((uint64_t)1 << t->host_bits) - 1;
-    uint64_t tenant_mask = ((uint64_t)1 << t->tenant_bits) - 1;
-    size_t n_pairs = 0, n_hosts = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        if (i > 0 && t->keys[i] == t->keys[i - 1]) continue;
-        if (i == 0 || t->keys[i] >> t->host_bits != t->keys[i - 1] >> t->host_bits) n_pairs++;
-        n_hosts += (t->keys[i] & host_mask) < a->scenario->n_hosts;
-    }
-    a->exposure = xcalloc(n_pairs + 1, sizeof *a->exposure);
-    a->exposure_hosts = xmalloc((n_hosts + 1) * sizeof *a->exposure_hosts);
-    size_t nh = 0;
-    Exposure *e = NULL;
-    for (size_t i = 0; i < t->n; i++) {
-        uint64_t k = t->keys[i];
-        if (i > 0 && k == t->keys[i - 1]) continue;
-        if (i == 0 || k >> t->host_bits != t->keys[i - 1] >> t->host_bits) {
-            e = &a->exposure[a->n_exposure++];
-            uint64_t pair = k >> t->host_bits;
-            e->from = tenant_order[pair >> t->tenant_bits];
-            e->to = tenant_order[pair & tenant_mask];
-            e->hosts = a->exposure_hosts + nh;
-        }
-        size_t hr = (size_t)(k & host_mask);
-        if (hr < a->scenario->n_hosts) {
-            a->exposure_hosts[nh++] = host_order[hr];
-            e->n_hosts++;
-        }
-    }
 }
 
 static int host_id_order(const void *x, const void *y, void *scenario)
@@ -1374,6 +1315,13 @@ typedef struct {
     uint32_t *found[2]; /* judging a workload: the techniques breaking each boundary */
 } Part;
 
+/* A range of exposure's keys, from lo to the next range's lo: its pairs and hosts. */
+typedef struct {
+    uint64_t lo;
+    size_t n_pairs, n_hosts;
+    size_t first_pair, first_host; /* where they go in Analysis.exposure and exposure_hosts */
+} KeyRange;
+
 typedef struct {
     Part *parts;
     size_t n;
@@ -1382,6 +1330,8 @@ typedef struct {
     bool *attacked; /* per workload (each part writes its own hosts' workloads only) */
     Lazy *lazy;
     const size_t *host_rank; /* NULL: no exposure */
+    const size_t *host_order, *tenant_order;
+    KeyRange *ranges; /* building exposure: one per part */
 } Work;
 
 static void run_parts(Work *wk, void (*job)(void *, size_t))
@@ -1421,6 +1371,12 @@ static void walk_job(void *work, size_t part)
     Triples *tr = &pt->tr;
     PathSet *ps = &pt->ps;
     Portals *portals = &pt->portals;
+    /* written before read: a page of a calloc that is read first maps the zero page, and its
+     * first write then flushed every thread's TLB (7% of a 150k analysis once) */
+    sr->st =
+        memset(xmalloc((a->n_states + 1) * sizeof *sr->st), 0, (a->n_states + 1) * sizeof *sr->st);
+    sp->st =
+        memset(xmalloc((a->n_states + 1) * sizeof *sp->st), 0, (a->n_states + 1) * sizeof *sp->st);
     portals->of_state = xmalloc((a->n_states + 1) * sizeof *portals->of_state);
     for (size_t i = 0; i <= a->n_states; i++)
         portals->of_state[i] = -1;
@@ -1492,16 +1448,129 @@ static void walk_job(void *work, size_t part)
     free(best);
     free(has);
     free(touched);
+    free(sp->st);
+    free(sp->heap);
+    free(sp->visited);
+    free(sr->st);
+    free(sr->heap);
+    free(sr->visited);
     if (host_rank) triples_sort(tr);
 }
 
 /* Joins the parts' walks: flags, the kept paths (the best max_paths of all), exposure. */
-static void walk_join(Work *wk, const size_t *host_order, const size_t *tenant_order)
+/* Exposure is made straight from the parts' sorted triples (no part's triple is another's but
+ * the no-host ones, dropped as repeats), in ranges of keys, one per part, each merging its
+ * range of every part: a first pass counts its pairs and hosts, a second writes them where
+ * the counts put them. A range starts at a pair's first key, so a pair stays in one range. */
+static size_t keys_before(const uint64_t *keys, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void exposure_range(Work *wk, size_t j, bool fill)
+{
+    Analysis *a = wk->parts[0].x.a;
+    const Triples *t0 = &wk->parts[0].tr;
+    KeyRange *r = &wk->ranges[j];
+    size_t *at = xcalloc(2 * wk->n, sizeof *at), *end = at + wk->n;
+    for (size_t i = 0; i < wk->n; i++) {
+        const Triples *t = &wk->parts[i].tr;
+        at[i] = keys_before(t->keys, t->n, r->lo);
+        end[i] = j + 1 < wk->n ? keys_before(t->keys, t->n, wk->ranges[j + 1].lo) : t->n;
+    }
+    uint64_t host_mask = ((uint64_t)1 << t0->host_bits) - 1;
+    uint64_t tenant_mask = ((uint64_t)1 << t0->tenant_bits) - 1;
+    size_t n_pairs = 0, n_hosts = 0;
+    Exposure *e = NULL;
+    uint64_t prev = 0;
+    for (bool any = false;;) {
+        size_t best = wk->n;
+        for (size_t i = 0; i < wk->n; i++)
+            if (at[i] < end[i] &&
+                (best == wk->n || wk->parts[i].tr.keys[at[i]] < wk->parts[best].tr.keys[at[best]]))
+                best = i;
+        if (best == wk->n) break;
+        uint64_t k = wk->parts[best].tr.keys[at[best]++];
+        if (any && k == prev) continue;
+        if (!any || k >> t0->host_bits != prev >> t0->host_bits) {
+            if (fill) {
+                e = &a->exposure[r->first_pair + n_pairs];
+                uint64_t pair = k >> t0->host_bits;
+                e->from = wk->tenant_order[pair >> t0->tenant_bits];
+                e->to = wk->tenant_order[pair & tenant_mask];
+                e->hosts = a->exposure_hosts + r->first_host + n_hosts;
+            }
+            n_pairs++;
+        }
+        any = true;
+        prev = k;
+        size_t hr = (size_t)(k & host_mask);
+        if (hr < a->scenario->n_hosts) {
+            if (fill) {
+                e->hosts[e->n_hosts++] = wk->host_order[hr];
+            }
+            n_hosts++;
+        }
+    }
+    free(at);
+    r->n_pairs = n_pairs;
+    r->n_hosts = n_hosts;
+}
+
+static void exposure_count_job(void *work, size_t j)
+{
+    exposure_range(work, j, false);
+}
+
+static void exposure_fill_job(void *work, size_t j)
+{
+    exposure_range(work, j, true);
+}
+
+/* Turns the parts' triples into a->exposure, sorted by (from id, to id), each with its hosts
+ * sorted by id; the hosts of all pairs share one block (a->exposure_hosts). */
+static void exposure_build(Work *wk)
+{
+    Analysis *a = wk->parts[0].x.a;
+    uint64_t host_mask = ((uint64_t)1 << wk->parts[0].tr.host_bits) - 1;
+    const Triples *big = &wk->parts[0].tr;
+    for (size_t i = 1; i < wk->n; i++)
+        if (wk->parts[i].tr.n > big->n) big = &wk->parts[i].tr;
+    wk->ranges = xcalloc(wk->n, sizeof *wk->ranges);
+    for (size_t j = 1; j < wk->n; j++) {
+        size_t at = big->n * j / wk->n;
+        uint64_t lo = at < big->n ? big->keys[at] & ~host_mask : wk->ranges[j - 1].lo;
+        wk->ranges[j].lo = lo > wk->ranges[j - 1].lo ? lo : wk->ranges[j - 1].lo;
+    }
+    run_parts(wk, exposure_count_job);
+    size_t n_pairs = 0, n_hosts = 0;
+    for (size_t j = 0; j < wk->n; j++) {
+        wk->ranges[j].first_pair = n_pairs;
+        wk->ranges[j].first_host = n_hosts;
+        n_pairs += wk->ranges[j].n_pairs;
+        n_hosts += wk->ranges[j].n_hosts;
+    }
+    a->exposure = xcalloc(n_pairs + 1, sizeof *a->exposure);
+    a->exposure_hosts = xmalloc((n_hosts + 1) * sizeof *a->exposure_hosts);
+    a->n_exposure = n_pairs;
+    run_parts(wk, exposure_fill_job);
+    free(wk->ranges);
+    wk->ranges = NULL;
+}
+
+static void walk_join(Work *wk)
 {
     Analysis *a = wk->parts[0].x.a;
     const Scenario *s = a->scenario;
     PathSet all = {.a = a, .max = wk->parts[0].ps.max};
-    Triples *tr = &wk->parts[0].tr;
     for (size_t i = 0; i < wk->n; i++) {
         Part *p = &wk->parts[i];
         for (size_t t = 0; t < s->n_tenants; t++)
@@ -1514,18 +1583,12 @@ static void walk_join(Work *wk, const size_t *host_order, const size_t *tenant_o
                 free(p->ps.items[k].steps);
         free(p->ps.items);
     }
-    if (wk->n > 1) {
-        Triples **ts = xcalloc(wk->n, sizeof *ts);
-        for (size_t i = 0; i < wk->n; i++)
-            ts[i] = &wk->parts[i].tr;
-        triples_merge(ts, wk->n);
-        free(ts);
-    }
     xqsort_r(all.items, all.n, sizeof *all.items, path_qsort, a);
     a->paths = all.items;
     a->n_paths = all.n;
-    if (wk->host_rank) exposure_build(a, tr, host_order, tenant_order);
-    free(tr->keys);
+    if (wk->host_rank) exposure_build(wk);
+    for (size_t i = 0; i < wk->n; i++)
+        free(wk->parts[i].tr.keys);
 }
 
 /* ---- boundaries -------------------------------------------------------------------------- */
@@ -1953,6 +2016,8 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
         id_order_rank(s, s->n_hosts, host_id_order, &host_order, &host_rank);
         id_order_rank(s, s->n_tenants, tenant_id_order, &tenant_order, &tenant_rank);
         wk.host_rank = host_rank;
+        wk.host_order = host_order;
+        wk.tenant_order = tenant_order;
         /* ids are far fewer than 2^21 in any scenario a file can hold */
         assert(2 * bits_for(s->n_tenants) + bits_for(s->n_hosts) <= 64);
     }
@@ -1960,26 +2025,11 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
         Part *p = &wk.parts[i];
         p->tr.host_rank = host_rank;
         p->tr.tenant_rank = tenant_rank;
-        /* written before read: a page of a calloc that is read first maps the zero page, and
-         * its first write then flushes every thread's TLB (a third of the walk's time once) */
-        p->sr.st = memset(xmalloc((a->n_states + 1) * sizeof *p->sr.st), 0,
-                          (a->n_states + 1) * sizeof *p->sr.st);
         p->sr.range = ranges;
-        p->sp.st = memset(xmalloc((a->n_states + 1) * sizeof *p->sp.st), 0,
-                          (a->n_states + 1) * sizeof *p->sp.st);
         p->sp.range = ranges;
     }
     run_parts(&wk, walk_job);
-    for (size_t i = 0; i < n_parts; i++) {
-        Part *p = &wk.parts[i];
-        free(p->sp.st);
-        free(p->sp.heap);
-        free(p->sp.visited);
-        free(p->sr.st);
-        free(p->sr.heap);
-        free(p->sr.visited);
-    }
-    walk_join(&wk, host_order, tenant_order);
+    walk_join(&wk);
     free(host_order);
     free(host_rank);
     free(tenant_order);
