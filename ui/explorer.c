@@ -231,7 +231,6 @@ void explorer_close_scenario(Explorer *ex)
     ex->sc = NULL;
     ex->items = NULL;
     ex->n_items = ex->cap_items = 0;
-    ex->plan_wanted = false;
     ex->fix_sel = 0;
 }
 
@@ -441,17 +440,11 @@ bool explorer_relist(Explorer *ex, const char *select)
     return true;
 }
 
-void explorer_need_findings(Explorer *ex, bool plan)
+void explorer_need_findings(Explorer *ex)
 {
-    if (!ex->sc) return;
-    if (plan) ex->plan_wanted = true;
-    if (ex->findings && (ex->plan || !plan)) return;
-    findings_free(ex->findings);
-    ex->findings = NULL;
+    if (!ex->sc || ex->findings) return;
     term_fill(LINES - 1, 0, COLS, ROLE_HEADER);
-    term_put(LINES - 1, 1, COLS - 1, ROLE_HEADER,
-             plan ? "computing the fix plan (a large scenario takes a while)..."
-                  : "computing findings...");
+    term_put(LINES - 1, 1, COLS - 1, ROLE_HEADER, "computing findings and the fix plan...");
     refresh();
     /* findings and the plan need every path, and the engine's own analysis */
     if (!ex->an_full) {
@@ -460,11 +453,8 @@ void explorer_need_findings(Explorer *ex, bool plan)
     }
     const Analysis *full = ex->an_full;
     ex->findings = findings_compute(full);
-    size_t n = 0;
-    free(fixplan_candidates(ex->sc, full, &n));
-    ex->plan_candidates = n;
-    if (n <= FIXPLAN_EXACT_MAX || plan) ex->plan = fixplan_compute(ex->sc, ex->cat, full);
-    if (ex->plan && ex->fix_sel >= ex->plan->n_items) ex->fix_sel = 0;
+    ex->plan = fixplan_compute(ex->sc, ex->cat, full);
+    if (ex->fix_sel >= ex->plan->n_items) ex->fix_sel = 0;
 }
 
 void explorer_draw_title(const Explorer *ex, const char *title)

@@ -155,7 +155,7 @@ static void after_change(Explorer *ex)
     int at;
     if (view_on_stack(ex, &view_hop, &at)) ex->depth = at; /* its path may be gone */
     ex->hop = ex->hop_top = 0;
-    if (view_on_stack(ex, &view_findings, NULL)) explorer_need_findings(ex, ex->plan_wanted);
+    if (view_on_stack(ex, &view_findings, NULL)) explorer_need_findings(ex);
 }
 
 /* Commits edits in order (taken), each recorded on its own (each undoable); stops at the
@@ -365,11 +365,7 @@ void explorer_toggle(Explorer *ex, Action act)
 
 static const Change *selected_change(Explorer *ex)
 {
-    if (!ex->plan) {
-        explorer_status(ex, "compute the fix plan first (Enter)");
-        return NULL;
-    }
-    if (ex->plan->n_items == 0) {
+    if (!ex->plan || ex->plan->n_items == 0) {
         explorer_status(ex, "the fix plan has no changes");
         return NULL;
     }

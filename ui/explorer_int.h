@@ -114,18 +114,16 @@ struct Explorer {
     const Catalog *cat;  /* borrowed */
     StoreEntry *entries; /* the workspace listing, owned */
     size_t n_entries;
-    Scenario *sc;           /* the open scenario, owned; NULL on the list */
-    Reanalysis *re;         /* its analysis, host by host, kept up to date by edits; owned */
-    Analysis *an;           /* the merged analysis of re (at most EXPLORER_MAX_PATHS paths) */
-    Analysis *an_full;      /* engine analysis with every path, for findings; NULL until asked */
-    Findings *findings;     /* computed when the findings view opens, owned */
-    FixPlan *plan;          /* likewise; NULL until asked for when it has many candidates */
-    size_t plan_candidates; /* candidate changes of the fix plan */
-    bool plan_wanted;       /* the user asked for the plan: recompute it after edits */
-    size_t fix_sel;         /* the selected change of the plan */
-    bool fix_scroll;        /* scroll the findings view to the selected change */
-    char *fix_preview;      /* what previewing the selected change showed, owned; or NULL */
-    TreeItem *items;        /* the tree of sc, owned */
+    Scenario *sc;       /* the open scenario, owned; NULL on the list */
+    Reanalysis *re;     /* its analysis, host by host, kept up to date by edits; owned */
+    Analysis *an;       /* the merged analysis of re (at most EXPLORER_MAX_PATHS paths) */
+    Analysis *an_full;  /* engine analysis with every path, for findings; NULL until asked */
+    Findings *findings; /* computed when the findings view opens, owned */
+    FixPlan *plan;      /* likewise; NULL until asked for when it has many candidates */
+    size_t fix_sel;     /* the selected change of the plan */
+    bool fix_scroll;    /* scroll the findings view to the selected change */
+    char *fix_preview;  /* what previewing the selected change showed, owned; or NULL */
+    TreeItem *items;    /* the tree of sc, owned */
     size_t n_items, cap_items;
 
     const View *stack[EXPLORER_MAX_VIEWS];
@@ -159,10 +157,9 @@ void explorer_push(Explorer *ex, const View *v);
 /* Loads the scenario named name from the workspace, analyses it and builds its tree.
  * false with a status message when it cannot. */
 bool explorer_open(Explorer *ex, const char *name);
-/* Computes the findings of the open scenario if not done yet, and its fix plan when it has
- * at most FIXPLAN_EXACT_MAX candidate changes or plan is set (saying so on the status line
- * first: a plan over many candidates can take minutes). */
-void explorer_need_findings(Explorer *ex, bool plan);
+/* Computes the findings of the open scenario and its fix plan, if not done yet (saying so on
+ * the status line first: at 150k workloads they take about half a second). */
+void explorer_need_findings(Explorer *ex);
 /* Re-reads the workspace listing (after a scenario is created, renamed, removed); keeps
  * the selection on the scenario named select when given. false with a status message. */
 bool explorer_relist(Explorer *ex, const char *select);

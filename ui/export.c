@@ -20,7 +20,7 @@ static const char *const formats[] = {"html", "md", "sarif", "json", "text", "do
 /* The report of the open scenario in format f, as an owned buffer of *len bytes. */
 static char *render(Explorer *ex, size_t f, size_t *len)
 {
-    explorer_need_findings(ex, true); /* every path, findings and the plan */
+    explorer_need_findings(ex); /* every path, findings and the plan */
     Report r = {.analysis = ex->an_full, .findings = ex->findings, .plan = ex->plan};
     char *buf = NULL;
     FILE *out = open_memstream(&buf, len);

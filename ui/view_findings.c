@@ -27,13 +27,6 @@ static void findings_build(const Explorer *ex, TermLines *l, int width, size_t *
     }
     lines_add(l, ROLE_NORMAL, 0, "%s", "");
     const FixPlan *p = ex->plan;
-    if (!p) {
-        lines_add(l, ROLE_TITLE, 0, "FIX PLAN (%zu candidate changes)", ex->plan_candidates);
-        lines_add(l, ROLE_NORMAL, 2,
-                  "press Enter to compute it (with this many candidates it "
-                  "can take minutes)");
-        return;
-    }
     lines_add(l, ROLE_TITLE, 0, "FIX PLAN (%s minimum over %zu candidate changes)",
               p->exact ? "exact" : "greedy", p->n_candidates);
     if (p->paths_before == 0) lines_add(l, ROLE_HOLDS, 2, "nothing to fix: no paths");
@@ -67,7 +60,7 @@ static void findings_build(const Explorer *ex, TermLines *l, int width, size_t *
 static void findings_draw(Explorer *ex)
 {
     explorer_draw_title(ex, "findings and fix plan");
-    if (!ex->findings) explorer_need_findings(ex, ex->plan_wanted);
+    explorer_need_findings(ex);
     TermLines l;
     lines_init(&l);
     size_t sel_line;
@@ -81,9 +74,7 @@ static void findings_draw(Explorer *ex)
     ex->fix_scroll = false;
     ex->findings_top = lines_draw(&l, ex->findings_top, 2, 2, h, COLS - 4);
     lines_done(&l);
-    explorer_draw_keybar(ex, ex->plan ? "n/b select  v preview  F apply  u undo  Up/Down scroll  "
-                                        "Esc/q back"
-                                      : "Enter compute the fix plan  Up/Down scroll  Esc/q back");
+    explorer_draw_keybar(ex, "n/b select  v preview  F apply  u undo  Up/Down scroll  Esc/q back");
 }
 
 static int findings_key(Explorer *ex, Action act, int ch)
@@ -100,7 +91,6 @@ static int findings_key(Explorer *ex, Action act, int ch)
             ex->findings_top > (size_t)(LINES / 2) ? ex->findings_top - (size_t)(LINES / 2) : 0;
         return REACT_NONE;
     case ACT_HOME: ex->findings_top = 0; return REACT_NONE;
-    case ACT_ENTER: explorer_need_findings(ex, true); return REACT_NONE;
     case ACT_NEXT:
     case ACT_TAB:
     case ACT_PREV:

@@ -392,7 +392,7 @@ static int main_key(Explorer *ex, Action act, int ch)
         return REACT_NONE;
     case ACT_MATRIX: explorer_push(ex, &view_matrix); return REACT_NONE;
     case ACT_FINDINGS:
-        explorer_need_findings(ex, false);
+        explorer_need_findings(ex);
         ex->findings_top = 0;
         explorer_push(ex, &view_findings);
         return REACT_NONE;
