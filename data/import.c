@@ -566,8 +566,8 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
     if (i < len && (text[i] == '{' || text[i] == '[')) {
         /* a scenario is read without a tree when it can be (a large file's fast way) */
         if (text[i] == '{') {
-            Scenario *sc =
-                scenario_parse_fast(text, len, file, c.opt->max_values, c.opt->decisions, err);
+            Scenario *sc = scenario_parse_fast(text, len, file, c.opt->max_values, c.opt->decisions,
+                                               c.opt->runner, err);
             if (sc || *err) {
                 strlist_done(&own_notes);
                 if (kind) *kind = INPUT_SCENARIO;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine.h"
 #include "scenario.h"
 
 #define IMPORT_MAX_LIST 32 /* entries of each option list */
@@ -47,6 +48,8 @@ typedef struct {
     size_t max_values;
     /* when set, a breakout scenario file's decisions section is appended here (format 3) */
     struct DecisionList *decisions;
+    /* threads lent for a large breakout scenario file (NULL: none) */
+    const EngineRunner *runner;
 } ImportOptions;
 
 typedef enum { INPUT_SCENARIO, INPUT_K8S_JSON, INPUT_K8S_YAML, INPUT_DOCKER } InputKind;

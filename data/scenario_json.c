@@ -178,6 +178,7 @@ typedef struct {
     int newest_key;    /* text mode: the format version that added the newest key read */
     char *str;         /* text mode: the last string read (owned, reused) */
     size_t str_cap;
+    const EngineRunner *runner; /* text mode: threads for a large workloads array, or NULL */
 } Reader;
 
 /* Stops text mode's reading: the strict check and the tree reader must say what is wrong.
@@ -730,6 +731,9 @@ static bool read_elements(Reader *r, const cJSON *v, ElementFn element, void *ct
     return true;
 }
 
+static bool text_elements_at(Reader *r, size_t i, size_t stop, size_t *stopped, ElementFn element,
+                             void *ctx);
+
 /* read_elements in text mode. */
 static bool text_elements(Reader *r, ElementFn element, void *ctx)
 {
@@ -740,8 +744,21 @@ static bool text_elements(Reader *r, ElementFn element, void *ctx)
         r->pos++;
         return true;
     }
-    size_t i = 0;
+    return text_elements_at(r, 0, SIZE_MAX, NULL, element, ctx);
+}
+
+/* The elements of an array from the one at the cursor (index i) to the closing ']', past it;
+ * but when the element at offset stop is reached first, stops before it and sets *stopped to
+ * its index (else SIZE_MAX). */
+static bool text_elements_at(Reader *r, size_t i, size_t stop, size_t *stopped, ElementFn element,
+                             void *ctx)
+{
+    if (stopped) *stopped = SIZE_MAX;
     do {
+        if (r->pos == stop) {
+            *stopped = i;
+            return true;
+        }
         if (!text_count(r)) return unsure(r);
         push_index(r, i);
         bool ok = element(r, i, NULL, ctx);
@@ -945,6 +962,133 @@ static bool decision_element(Reader *r, size_t i, const cJSON *v, void *ctx)
     return false;
 }
 
+/* ---- a large workloads array, in two halves at once ---- */
+
+static bool workload_element(Reader *r, size_t i, const cJSON *v, void *ctx);
+
+#define SPLIT_MIN_BYTES  ((size_t)1 << 20) /* smaller texts are read in one go */
+#define SPLIT_SCAN_BYTES ((size_t)1 << 16)
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* A reader of r's text from offset at, in r's place in the document, with nothing read yet. */
+static Reader reader_at(const Reader *r, size_t at)
+{
+    Reader t = {.text = r->text,
+                .len = r->len,
+                .file = r->file,
+                .version = r->version,
+                .depth = r->depth,
+                .from_text = true,
+                .pos = at,
+                .max_values = r->max_values};
+    memcpy(t.path, r->path, sizeof r->path);
+    return t;
+}
+
+/* Whether a workload reads at offset at, followed by a ',' or the array's end. */
+static bool workload_at(const Reader *r, size_t at)
+{
+    Reader t = reader_at(r, at);
+    Scenario *one = scenario_new("");
+    bool ok = workload_element(&t, 0, NULL, one);
+    if (ok) {
+        text_ws(&t);
+        ok = t.text[t.pos] == ',' || t.text[t.pos] == ']';
+    }
+    scenario_free(one);
+    free(t.str);
+    free(t.err);
+    return ok;
+}
+
+/* Where a second half of the workloads array (whose first element is at the cursor) may start:
+ * the first '{' after the middle of the rest of the text that follows a '}' and a ',' and
+ * starts a workload; SIZE_MAX when the text is small or none is near. Only a guess (it may be
+ * inside a string): text_workloads takes it only if the first half's reading reaches it as
+ * the start of a workload. */
+static size_t split_guess(const Reader *r)
+{
+    size_t rest = r->len - r->pos;
+    if (rest < SPLIT_MIN_BYTES) return SIZE_MAX;
+    size_t end = r->pos + rest / 2 + SPLIT_SCAN_BYTES;
+    if (end > r->len) end = r->len;
+    for (size_t i = r->pos + rest / 2; i < end; i++) {
+        if (r->text[i] != '{') continue;
+        size_t j = i;
+        while (j > r->pos && is_ws(r->text[j - 1]))
+            j--;
+        if (j == r->pos || r->text[j - 1] != ',') continue;
+        j--;
+        while (j > r->pos && is_ws(r->text[j - 1]))
+            j--;
+        if (j > r->pos && r->text[j - 1] == '}' && workload_at(r, i)) return i;
+    }
+    return SIZE_MAX;
+}
+
+/* The two halves: the first read into the scenario up to the split, the second from it into
+ * a scenario of its own, by a reader of its own. */
+typedef struct {
+    Reader *first;
+    Scenario *s;
+    size_t split, stopped;
+    bool first_ok;
+    Reader second;
+    Scenario *rest;
+    bool second_ok;
+} Halves;
+
+static void half_job(void *ctx, size_t part)
+{
+    Halves *h = ctx;
+    if (part == 0)
+        h->first_ok = text_elements_at(h->first, 0, h->split, &h->stopped, workload_element, h->s);
+    else
+        h->second_ok = text_elements_at(&h->second, 0, SIZE_MAX, NULL, workload_element, h->rest);
+}
+
+/* The workloads array in text mode, read as text_elements reads it (the same scenario, the same
+ * errors), in two halves at once when it is large. */
+static bool text_workloads(Reader *r, Scenario *s)
+{
+    if (r->text[r->pos] != '[') return unsure(r);
+    r->pos++;
+    text_ws(r);
+    if (r->text[r->pos] == ']') {
+        r->pos++;
+        return true;
+    }
+    size_t split = r->runner->parts > 1 ? split_guess(r) : SIZE_MAX;
+    if (split == SIZE_MAX) return text_elements_at(r, 0, SIZE_MAX, NULL, workload_element, s);
+    Halves h = {.first = r, .s = s, .split = split, .rest = scenario_new("")};
+    h.second = reader_at(r, split);
+    r->runner->run(r->runner->runner, half_job, &h, 2);
+
+    bool ok = h.first_ok;
+    if (ok && h.stopped != SIZE_MAX) { /* the guess was the start of a workload */
+        if (!h.second_ok || h.second.values > r->max_values - r->values) {
+            /* text mode says nothing itself of what is wrong in a workload (the strict check and
+             * the tree reader tell it), nor of the limit passed on the way */
+            ok = unsure(r);
+        } else {
+            r->values += h.second.values;
+            if (h.second.newest_key > r->newest_key) r->newest_key = h.second.newest_key;
+            for (size_t i = 0; i < h.rest->n_workloads; i++)
+                *scenario_add_workload(s, NULL, NULL, NULL) = h.rest->workloads[i];
+            h.rest->n_workloads = 0; /* moved */
+            r->pos = h.second.pos;
+        }
+    }
+    scenario_free(h.rest);
+    free(h.second.str);
+    free(h.second.err);
+    return ok;
+}
+
 static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
 {
     Scenario *s = ctx;
@@ -956,7 +1100,9 @@ static bool top_member(Reader *r, int k, const cJSON *v, void *ctx)
     case TOP_ASSUMPTIONS: return read_members(r, v, &assumption_table, assumption_member, s);
     case TOP_TENANTS: return read_elements(r, v, tenant_element, s);
     case TOP_HOSTS: return read_elements(r, v, host_element, s);
-    case TOP_WORKLOADS: return read_elements(r, v, workload_element, s);
+    case TOP_WORKLOADS:
+        return r->from_text && r->runner ? text_workloads(r, s)
+                                         : read_elements(r, v, workload_element, s);
     default: return read_elements(r, v, decision_element, r->decisions);
     }
 }
@@ -1045,7 +1191,7 @@ Scenario *scenario_parse(const char *text, size_t len, const char *file, char **
 Scenario *scenario_parse_with_decisions(const char *text, size_t len, const char *file,
                                         DecisionList *decisions, char **err)
 {
-    Scenario *s = scenario_parse_fast(text, len, file, 0, decisions, err);
+    Scenario *s = scenario_parse_fast(text, len, file, 0, decisions, NULL, err);
     if (s || *err) return s;
     cJSON *root = json_parse_strict(text, len, file, err);
     if (!root) return NULL;
@@ -1089,14 +1235,15 @@ Scenario *scenario_from_json(const cJSON *root, const char *text, size_t len, co
 }
 
 Scenario *scenario_parse_fast(const char *text, size_t len, const char *file, size_t max_values,
-                              DecisionList *decisions, char **err)
+                              DecisionList *decisions, const EngineRunner *runner, char **err)
 {
     assert(text[len] == '\0');
     Reader r = {.text = text,
                 .len = len,
                 .file = file,
                 .from_text = true,
-                .max_values = max_values ? max_values : JSON_STRICT_MAX_VALUES};
+                .max_values = max_values ? max_values : JSON_STRICT_MAX_VALUES,
+                .runner = runner};
     r.pos = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     text_ws(&r);
     Scenario *s = read_checked(&r, NULL, decisions, err);

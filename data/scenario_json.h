@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine.h"
 #include "scenario.h"
 
 struct DecisionList; /* model/decision.h */
@@ -41,9 +42,11 @@ Scenario *scenario_from_json(const struct cJSON *root, const char *text, size_t 
  * scenario; or NULL with *err set to scenario_validate's message, as scenario_parse gives it;
  * or NULL with *err set to NULL for anything else it does not read (a syntax error, a limit,
  * a content error, a version written other than 1, 2 or 3): json_parse_strict_max and
- * scenario_from_json on the tree then say what is wrong. */
+ * scenario_from_json on the tree then say what is wrong. With runner (NULL: none), a large
+ * workloads array is read in two halves at once, with the same outcome. */
 Scenario *scenario_parse_fast(const char *text, size_t len, const char *file, size_t max_values,
-                              struct DecisionList *decisions, char **err);
+                              struct DecisionList *decisions, const EngineRunner *runner,
+                              char **err);
 
 /* As scenario_parse, and appends the decisions section of a format 3 file to decisions, in the
  * file's order (oldest first), each checked with decision_validate (a bad one is an error:

@@ -14,6 +14,7 @@
 
 #include "catalog_json.h"
 #include "cli_int.h"
+#include "threads.h"
 #include "decisions.h"
 #include "scenario_json.h"
 #include "utf8.h"
@@ -186,6 +187,8 @@ Scenario *cli_import_file(const CliOptions *o, const char *path)
 Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions)
 {
     ImportOptions opt = o->import;
+    EngineRunner threads = threads_runner();
+    opt.runner = &threads;
     struct stat st;
     char *safe = utf8_sanitize(path);
     if (isatty(STDERR_FILENO) && stat(path, &st) == 0 && st.st_size > 4 * 1024 * 1024) {

@@ -743,7 +743,7 @@ static TextOutcome both_ways_max(const char *text, size_t len, const char *file,
 {
     char *err = NULL, *jerr = NULL;
     DecisionList dt = {0}, dj = {0};
-    Scenario *st = scenario_parse_fast(text, len, file, max_values, &dt, &err);
+    Scenario *st = scenario_parse_fast(text, len, file, max_values, &dt, NULL, &err);
     TextOutcome o = st ? TEXT_READ : err ? TEXT_ERROR : TEXT_UNSURE;
     if (o == TEXT_UNSURE) {
         cr_assert_eq(dt.n, 0);
@@ -833,7 +833,7 @@ Test(scenario_json, text_mode_decodes_strings_and_keys_as_cjson_does)
         "\"assumed\":[\"x\"]}]}\r\n\t";
     cr_assert_eq(both_ways_n(text, strlen(text), "s.json"), TEXT_READ);
     char *err = NULL;
-    Scenario *s = scenario_parse_fast(text, strlen(text), "s.json", 0, NULL, &err);
+    Scenario *s = scenario_parse_fast(text, strlen(text), "s.json", 0, NULL, NULL, &err);
     cr_assert_not_null(s);
     cr_assert_str_eq(s->name, "q\"b\\s/\b\f\n\r\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xc3\xa9");
     cr_assert_str_eq(s->workloads[0].mounts[0].host_path, "C:\\Users\\ops\\.ssh");
@@ -859,6 +859,165 @@ Test(scenario_json, text_mode_reads_keys_in_any_order_and_the_version_anywhere)
                  TEXT_READ);
 }
 
+/* ---- text mode: a large workloads array in two halves ---- */
+
+/* Runs the jobs one after the other, the last first (the halves share nothing), counting the
+ * runs. */
+static int halves_runs;
+static void run_backwards(void *runner, EngineJob job, void *ctx, size_t n)
+{
+    (void)runner;
+    halves_runs++;
+    for (size_t i = n; i-- > 0;)
+        job(ctx, i);
+}
+static const EngineRunner halves = {.run = run_backwards, .parts = 2};
+
+/* A scenario of n workloads (over 1 MB for n >= 5000), each with two mounts and an assumption
+ * note (`note` when given); workload `bad_at` (if < n) gets `bad` as an extra member, or when
+ * bad is NULL the tenant "nobody", which is not in the scenario; `decisions` decisions follow
+ * (with none, the workloads are the last member). */
+static char *big_scenario(size_t n, const char *note, size_t bad_at, const char *bad,
+                          size_t decisions)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fputs("{\"breakout\": 3, \"name\": \"big\", \"tenants\": [{\"id\": \"t\", \"trust\": "
+          "\"untrusted\"}],\n \"hosts\": [{\"id\": \"h\", \"os\": \"linux\"}],\n"
+          " \"workloads\": [\n",
+          f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f,
+                "  {\"id\": \"w-%zu\", \"tenant\": \"%s\", \"host\": \"h\", \"isolation\": "
+                "\"process\", \"account\": \"user\", \"mounts\": "
+                "[{\"host_path\": \"/data/%zu\"}, {\"host_path\": \"/logs\", \"read_only\": "
+                "true}], \"assumed\": [\"%s\"]%s%s}%s\n",
+                i, i == bad_at && !bad ? "nobody" : "t", i, note ? note : "a note",
+                i == bad_at && bad ? ", " : "", i == bad_at && bad ? bad : "",
+                i + 1 < n ? "," : "");
+    fputs(decisions ? " ],\n \"decisions\": [" : " ]}\n", f); /* else workloads come last */
+    for (size_t i = 0; i < decisions; i++)
+        fprintf(f,
+                "%s\n  {\"subject\": \"path:w-%zu->host:h\", \"kind\": \"note\", \"text\": "
+                "\"seen %zu\", \"author\": \"a\", \"created\": \"2026-01-01T00:00:00Z\"}",
+                i ? "," : "", i, i);
+    if (decisions) fputs("]}\n", f);
+    fclose(f);
+    return text;
+}
+
+/* Reads text in one go and in halves: the same scenario and decisions, the same error, or both
+ * unsure. Returns the outcome. */
+static TextOutcome halves_agree(const char *text, size_t max_values)
+{
+    DecisionList d1 = {0}, d2 = {0};
+    char *e1 = NULL, *e2 = NULL;
+    size_t len = strlen(text);
+    Scenario *s1 = scenario_parse_fast(text, len, "big.json", max_values, &d1, NULL, &e1);
+    Scenario *s2 = scenario_parse_fast(text, len, "big.json", max_values, &d2, &halves, &e2);
+    cr_assert_eq(s1 == NULL, s2 == NULL, "one way read it, the other says: %s",
+                 e1   ? e1
+                 : e2 ? e2
+                      : "(unsure)");
+    TextOutcome o = s1 ? TEXT_READ : e1 ? TEXT_ERROR : TEXT_UNSURE;
+    if (s1) {
+        char *a = scenario_to_json_with_decisions(s1, &d1);
+        char *b = scenario_to_json_with_decisions(s2, &d2);
+        cr_assert(strcmp(a, b) == 0, "the halves read another scenario");
+        free(a);
+        free(b);
+    } else {
+        cr_assert_eq(e1 == NULL, e2 == NULL);
+        if (e1) cr_assert_str_eq(e2, e1);
+    }
+    scenario_free(s1);
+    scenario_free(s2);
+    decision_list_done(&d1);
+    decision_list_done(&d2);
+    free(e1);
+    free(e2);
+    return o;
+}
+
+Test(scenario_json, text_mode_reads_a_large_workloads_array_in_halves_as_in_one_go)
+{
+    char *t = big_scenario(6000, NULL, SIZE_MAX, NULL, 3);
+    cr_assert_gt(strlen(t), (size_t)1 << 20);
+    halves_runs = 0;
+    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
+    cr_assert_eq(halves_runs, 1, "the workloads were not read in halves");
+    DecisionList d = {0};
+    char *err = NULL;
+    Scenario *s = scenario_parse_fast(t, strlen(t), "big.json", 0, &d, &halves, &err);
+    cr_assert_eq(s->n_workloads, 6000);
+    cr_assert_str_eq(s->workloads[5999].id, "w-5999");
+    cr_assert_eq(s->workloads[3001].n_mounts, 2);
+    cr_assert_eq(d.n, 3);
+    scenario_free(s);
+    decision_list_done(&d);
+    free(t);
+
+    /* a small file is read in one go */
+    t = big_scenario(10, NULL, SIZE_MAX, NULL, 0);
+    halves_runs = 0;
+    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
+    cr_assert_eq(halves_runs, 0);
+    free(t);
+}
+
+Test(scenario_json, text_mode_halves_are_not_fooled_by_strings_mounts_or_decisions)
+{
+    /* every note looks like the boundary between two workloads */
+    char *t = big_scenario(6000, "}, {\\\"id\\\": \\\"fake\\\"}, {", SIZE_MAX, NULL, 0);
+    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
+    free(t);
+    /* the decisions after the workloads are most of the text: the middle is among them, and
+     * no decision reads as a workload, so the workloads are read in one go */
+    t = big_scenario(50, NULL, SIZE_MAX, NULL, 12000);
+    halves_runs = 0;
+    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
+    cr_assert_eq(halves_runs, 0);
+    free(t);
+}
+
+Test(scenario_json, text_mode_halves_tell_errors_as_in_one_go)
+{
+    /* an error in the second half: the same message, with the workload's own index */
+    char *t = big_scenario(6000, NULL, 4500, NULL, 0);
+    cr_assert_eq(halves_agree(t, 0), TEXT_ERROR);
+    DecisionList d = {0};
+    char *err = NULL;
+    halves_runs = 0;
+    cr_assert_null(scenario_parse_fast(t, strlen(t), "big.json", 0, &d, &halves, &err));
+    cr_assert_eq(halves_runs, 1);
+    cr_assert_not_null(strstr(err, "workloads[4500].tenant"), "%s", err);
+    free(err);
+    free(t);
+    /* and in the first half */
+    t = big_scenario(6000, NULL, 1000, NULL, 0);
+    cr_assert_eq(halves_agree(t, 0), TEXT_ERROR);
+    free(t);
+    /* what only the strict check and the tree reader say (a repeated key, a wrong type) is left
+     * to them either way */
+    t = big_scenario(6000, NULL, 5000, "\"id\": \"again\"", 0);
+    cr_assert_eq(halves_agree(t, 0), TEXT_UNSURE);
+    free(t);
+    t = big_scenario(6000, NULL, 4500, "\"privileged\": \"yes\"", 0);
+    cr_assert_eq(halves_agree(t, 0), TEXT_UNSURE);
+    free(t);
+    /* the value limit, passed only once both halves are counted */
+    t = big_scenario(6000, NULL, SIZE_MAX, NULL, 0);
+    size_t values = 0;
+    for (;; values += 1000) /* the fewest values (to 1000) that read it */
+        if (halves_agree(t, values + 1000) == TEXT_READ) break;
+    cr_assert_gt(values, 50000u);
+    halves_runs = 0;
+    cr_assert_eq(halves_agree(t, values), TEXT_UNSURE); /* over by under 1000: in the second half */
+    cr_assert_eq(halves_runs, 1);
+    free(t);
+}
+
 Test(scenario_json, text_mode_reads_decisions)
 {
     static const char v3[] =
@@ -871,7 +1030,7 @@ Test(scenario_json, text_mode_reads_decisions)
     cr_assert_eq(both_ways(v3), TEXT_READ);
     DecisionList l = {0};
     char *err = NULL;
-    Scenario *s = scenario_parse_fast(v3, strlen(v3), "v3.json", 0, &l, &err);
+    Scenario *s = scenario_parse_fast(v3, strlen(v3), "v3.json", 0, &l, NULL, &err);
     cr_assert_not_null(s);
     cr_assert_eq(l.n, 2);
     cr_assert_str_eq(l.items[1].owner, "o");

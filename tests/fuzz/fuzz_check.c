@@ -85,7 +85,7 @@ static void check_text_mode(const char *text, size_t size, const char *file, siz
 {
     char *err = NULL, *jerr = NULL;
     DecisionList dt = {0}, dj = {0};
-    Scenario *st = scenario_parse_fast(text, size, file, max_values, &dt, &err);
+    Scenario *st = scenario_parse_fast(text, size, file, max_values, &dt, NULL, &err);
     if (!st && !err) { /* unsure: the strict check and the tree reader decide */
         decision_list_done(&dt);
         return;
