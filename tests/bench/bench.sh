@@ -29,7 +29,7 @@ for n in "${sizes[@]}"; do
             read -r wall kb < "$tmp/time"
             if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
                 best=$wall best_kb=$kb
-                phases=$(awk '/^breakout: / { printf "%s=%.0f ", $2 == "fix" ? "plan" : $2, $(NF-1) }' \
+                phases=$(awk '/^breakout: / { printf "%s=%.0f ", $2 == "fix" ? "plan" : $2, $(NF-4) }' \
                     "$tmp/phases")
             fi
         done
