@@ -1457,7 +1457,6 @@ static void walk_job(void *work, size_t part)
     if (host_rank) triples_sort(tr);
 }
 
-/* Joins the parts' walks: flags, the kept paths (the best max_paths of all), exposure. */
 /* Exposure is made straight from the parts' sorted triples (no part's triple is another's but
  * the no-host ones, dropped as repeats), in ranges of keys, one per part, each merging its
  * range of every part: a first pass counts its pairs and hosts, a second writes them where
@@ -1566,6 +1565,7 @@ static void exposure_build(Work *wk)
     wk->ranges = NULL;
 }
 
+/* Joins the parts' walks: flags, the kept paths (the best max_paths of all), exposure. */
 static void walk_join(Work *wk)
 {
     Analysis *a = wk->parts[0].x.a;
