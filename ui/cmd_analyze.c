@@ -83,6 +83,25 @@ static void free_leftover(void *ctx, size_t which)
     }
 }
 
+/* What follows the analysis: its findings and its fix plan, which read it and nothing else. */
+typedef struct {
+    const Scenario *s;
+    const Catalog *cat;
+    const Analysis *a;
+    size_t plan_limit;
+    Findings *findings;
+    FixPlan *plan;
+} Aftermath;
+
+static void aftermath_job(void *ctx, size_t which)
+{
+    Aftermath *am = ctx;
+    if (which == 0)
+        am->findings = findings_compute(am->a);
+    else
+        am->plan = fixplan_compute_limited(am->s, am->cat, am->a, am->plan_limit);
+}
+
 int cmd_analyze(CliOptions *o)
 {
     const char *timing = getenv("BREAKOUT_TIMING");
@@ -131,10 +150,16 @@ int cmd_analyze(CliOptions *o)
     EngineOptions eo = {.max_paths = o->check ? 0 : (size_t)o->max_paths, .runner = &threads};
     a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
-    findings = findings_compute_in_parts(a, &threads);
-    phase(&ph, "findings");
-    plan = o->no_plan ? NULL : fixplan_compute_limited(s, cat, a, (size_t)o->plan_limit);
-    phase(&ph, "fix plan");
+    if (o->no_plan) {
+        findings = findings_compute_in_parts(a, &threads);
+        phase(&ph, "findings");
+    } else { /* the findings and the plan at once, each on a thread */
+        Aftermath am = {s, cat, a, (size_t)o->plan_limit, NULL, NULL};
+        threads.run(threads.runner, aftermath_job, &am, 2);
+        findings = am.findings;
+        plan = am.plan;
+        phase(&ph, "findings+plan");
+    }
     bool recorded =
         is_file ? record_file_decisions(&o->record, &file_decisions, s, a, findings, plan, &book)
                 : record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan,
