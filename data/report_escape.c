@@ -66,10 +66,42 @@ static bool hidden(unsigned cp)
            (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Whether the byte c is written as it is in f: printable ASCII that f does not escape. */
+static bool as_is(Fmt f, unsigned char c)
+{
+    if (c < 0x20 || c >= 0x7f || c == '&' || c == '<' || c == '>') return false;
+    switch (f) {
+    case FMT_MD:
+        switch (c) {
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '|':
+        case '~':
+        case '#':
+        case '$': return false;
+        default: return true;
+        }
+    case FMT_HTML: return c != '"' && c != '\'';
+    default: return c != '"' && c != '\\';
+    }
+}
+
 static void escape(FILE *out, Fmt f, const char *s)
 {
     if (!s) return;
     while (*s) {
+        size_t run = 0; /* most of a report's text: written in one go */
+        while (as_is(f, (unsigned char)s[run]))
+            run++;
+        if (run) {
+            fwrite(s, 1, run, out);
+            s += run;
+            continue;
+        }
         size_t k = utf8_valid_prefix(s);
         char buf[16];
         if (!k) {
