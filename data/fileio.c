@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,41 @@ bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len,
 fail_fd:
     if (!is_stdin) close(fd);
     return false;
+}
+
+bool file_text_read(const char *path, size_t max_bytes, FileText *t, char **err)
+{
+    *t = (FileText){0};
+    long page = sysconf(_SC_PAGESIZE);
+    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && page > 0 &&
+        (uintmax_t)st.st_size >= FILE_MAP_MIN && (uintmax_t)st.st_size <= max_bytes &&
+        st.st_size % page != 0) {
+        /* the rest of the last page reads as zeros: the NUL after the text */
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p != MAP_FAILED) {
+            close(fd);
+            t->data = p;
+            t->len = (size_t)st.st_size;
+            t->mapped = true;
+            return true;
+        }
+    }
+    if (fd >= 0) close(fd);
+    char *data;
+    if (!file_read_all(path, max_bytes, &data, &t->len, err)) return false;
+    t->data = data;
+    return true;
+}
+
+void file_text_done(FileText *t)
+{
+    if (t->mapped)
+        munmap((void *)t->data, t->len);
+    else
+        free((void *)t->data);
+    *t = (FileText){0};
 }
 
 /* Writes all n bytes at p to fd; false with errno set on failure. */

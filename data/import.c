@@ -656,15 +656,14 @@ Scenario *import_text(const char *text, size_t len, const char *file, const Impo
 Scenario *import_file(const char *path, const ImportOptions *opt, InputKind *kind, StrList *notes,
                       char **err)
 {
-    char *data;
-    size_t len;
+    FileText text;
     size_t max = opt && opt->max_bytes ? opt->max_bytes : IMPORT_MAX_FILE_BYTES;
-    if (!file_read_all(path, max, &data, &len, err)) {
+    if (!file_text_read(path, max, &text, err)) {
         *err = with_hint(*err, ": larger than the ", " MB limit", " (--max-size MB raises it)");
         return NULL;
     }
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    Scenario *s = import_text(data, len, name, opt, kind, notes, err);
-    free(data);
+    Scenario *s = import_text(text.data, text.len, name, opt, kind, notes, err);
+    file_text_done(&text);
     return s;
 }

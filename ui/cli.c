@@ -184,6 +184,25 @@ Scenario *cli_import_file(const CliOptions *o, const char *path)
     return cli_import_file_decisions(o, path, NULL);
 }
 
+/* The file being imported, for on_sigbus. */
+static const char *volatile importing;
+
+/* A large file is mapped while it is read (data/fileio.h): another program cutting it short
+ * then raises SIGBUS when the part cut is read. Says so, and exits as for bad input (nothing
+ * is written before a file is read whole). */
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    static const char head[] = "breakout: ", tail[] = ": cut short while it was being read\n";
+    const char *file = importing ? importing : "a file";
+    if (write(STDERR_FILENO, head, sizeof head - 1) < 0 ||
+        write(STDERR_FILENO, file, strlen(file)) < 0 ||
+        write(STDERR_FILENO, tail, sizeof tail - 1) < 0) {
+        /* nothing more to do */
+    }
+    _exit(EXIT_BAD);
+}
+
 Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, DecisionList *decisions)
 {
     ImportOptions opt = o->import;
@@ -198,7 +217,9 @@ Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, Decis
     StrList notes = {0};
     char *err = NULL;
     InputKind kind;
+    importing = safe;
     Scenario *s = decisions_import_file(path, &opt, &kind, &notes, decisions, &err);
+    importing = NULL;
     free(safe);
     if (!s) {
         cli_report(err);
@@ -360,6 +381,7 @@ int cli_main(int argc, char **argv)
     /* a file size limit (ulimit -f) then fails the write with EFBIG, reported as any full disk,
      * instead of killing breakout mid-write */
     signal(SIGXFSZ, SIG_IGN);
+    signal(SIGBUS, on_sigbus);
     CliOptions o = {.max_paths = 1000, .plan_limit = 0};
     for (int i = 0; i < ASSUME_COUNT; i++)
         o.assume[i] = -1;

@@ -178,9 +178,23 @@ run analyze "$admin" -o "$tmp/no-dir/x.json"
 expect_rc 2 "analyze -o into a missing directory"
 expect_err "analyze -o into a missing directory" "$tmp/no-dir/x.json: no such directory"
 
+$py tests/bench/gen_fleet.py 30000 > "$tmp/fleet.json"
+# a large file is mapped while it is read: SIGBUS (another program cutting it short) is told
+# in one line, exit status 2
+"$bin" analyze "$tmp/fleet.json" --format json > /dev/null 2> "$tmp/err" &
+pid=$!
+sleep 0.05
+kill -BUS "$pid" 2> /dev/null
+wait "$pid"
+rc=$?
+if ((rc != 0)); then # it may have finished first
+    expect_rc 2 "analyze on SIGBUS"
+    grep -qE '^breakout: (.*fleet\.json|a file): cut short while it was being read$' "$tmp/err" ||
+        bad "analyze on SIGBUS: unexpected stderr: $(head -c 300 "$tmp/err")"
+fi
+
 # an interrupted analyze -o leaves the file at -o as it was and no temporary file: the report
 # is written as it is made into a temporary file beside it, removed on SIGINT
-$py tests/bench/gen_fleet.py 30000 > "$tmp/fleet.json"
 mkdir "$tmp/int"
 caught=0
 for attempt in 1 2 3; do

@@ -301,6 +301,58 @@ Test(scenario_json, file_write_atomic_errors_leave_nothing_behind)
     rm_tmpdir(dir);
 }
 
+/* Writes n bytes of text (lines of 'x', each ending in a newline) to path. */
+static void write_sized(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    for (size_t i = 0; i < n; i++)
+        fputc(i % 64 == 63 ? '\n' : 'x', f);
+    fclose(f);
+}
+
+Test(scenario_json, file_text_read_maps_a_large_file_and_reads_the_rest_as_file_read_all)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/f.json", dir);
+    long page = sysconf(_SC_PAGESIZE);
+    const size_t sizes[] = {FILE_MAP_MIN + 100, FILE_MAP_MIN + 3 * (size_t)page, 1000, 0};
+    const bool mapped[] = {true, false /* a whole number of pages: no NUL after it */, false,
+                           false};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        write_sized(path, sizes[i]);
+        FileText t;
+        char *err = NULL, *data;
+        size_t len;
+        cr_assert(file_text_read(path, 64 << 20, &t, &err), "%s", err ? err : "");
+        cr_assert_eq(t.mapped, mapped[i], "size %zu", sizes[i]);
+        cr_assert(file_read_all(path, 64 << 20, &data, &len, &err));
+        cr_assert_eq(t.len, len);
+        cr_assert_eq(memcmp(t.data, data, len + 1), 0, "size %zu: not the same text and NUL",
+                     sizes[i]);
+        free(data);
+        file_text_done(&t);
+    }
+    /* the errors are file_read_all's */
+    write_sized(path, FILE_MAP_MIN + 100);
+    FileText t;
+    char *err = NULL;
+    cr_assert_not(file_text_read(path, FILE_MAP_MIN, &t, &err));
+    char *want = xasprintf("%s: larger than the 1 MB limit", path);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    char *missing = xasprintf("%s/missing.json", dir);
+    cr_assert_not(file_text_read(missing, 64 << 20, &t, &err));
+    want = xasprintf("%s: no such file", missing);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+    free(missing);
+    free(path);
+    rm_tmpdir(dir);
+}
+
 /* Counts the entries of dir other than . and .. */
 static int count_entries(const char *dir)
 {
