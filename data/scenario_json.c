@@ -1210,7 +1210,7 @@ static Scenario *read_checked(Reader *r, const cJSON *root, DecisionList *decisi
     Scenario *s = scenario_new("");
     bool ok = read_scenario(r, root, s);
     char *verr = NULL;
-    if (ok && !scenario_validate(s, &verr)) {
+    if (ok && !scenario_validate_on(s, r->runner, &verr)) {
         r->err = locate_message(r, verr);
         free(verr);
         ok = false;

@@ -1336,13 +1336,7 @@ typedef struct {
 
 static void run_parts(Work *wk, void (*job)(void *, size_t))
 {
-    const EngineRunner *r = wk->opt ? wk->opt->runner : NULL;
-    if (r && r->run && wk->n > 1) {
-        r->run(r->runner, job, wk, wk->n);
-        return;
-    }
-    for (size_t i = 0; i < wk->n; i++)
-        job(wk, i);
+    runner_run(wk->opt ? wk->opt->runner : NULL, job, wk, wk->n);
 }
 
 static void edges_job(void *work, size_t i)

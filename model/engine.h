@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "runner.h"
 #include "scenario.h"
 
 /* Attacker states. Workload w owns states 3w (user), 3w+1 (admin), 3w+2 (its utility VM or
@@ -58,16 +59,6 @@ typedef struct {
     size_t *hosts;   /* host indices, sorted by id; borrowed from Analysis.exposure_hosts */
     size_t n_hosts;
 } Exposure;
-
-/* Runs job(ctx, 0) .. job(ctx, n - 1), possibly at once on several threads, and returns when
- * all are done. model/ has no threads of its own: ui/ lends them (ui/threads.h). The jobs
- * of one analysis write nothing in common. */
-typedef void (*EngineJob)(void *ctx, size_t part);
-typedef struct {
-    void (*run)(void *runner, EngineJob job, void *ctx, size_t n);
-    void *runner;
-    size_t parts; /* into how many parts to cut the work (about the number of threads) */
-} EngineRunner;
 
 typedef struct {
     size_t max_paths;   /* keep at most this many paths (lowest effort first); 0 keeps all */

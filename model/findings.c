@@ -254,14 +254,6 @@ static void sort_job(void *ctx, size_t part)
     }
 }
 
-static void run(const EngineRunner *runner, EngineJob job, void *ctx, size_t n)
-{
-    if (n > 1)
-        runner->run(runner->runner, job, ctx, n);
-    else
-        job(ctx, 0);
-}
-
 Findings *findings_compute(const Analysis *a)
 {
     return findings_compute_in_parts(a, NULL);
@@ -294,8 +286,8 @@ Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runne
     FindWork k = {a, first, by_host, order, &fo, shares_kernel, NULL, n, NULL, NULL, NULL};
     k.multi_tenant = xcalloc(s->n_hosts + 1, sizeof *k.multi_tenant);
     k.out = xcalloc(n, sizeof *k.out);
-    run(runner, kernel_job, &k, n);
-    run(runner, workload_job, &k, n);
+    runner_run(runner, kernel_job, &k, n);
+    runner_run(runner, workload_job, &k, n);
 
     /* grouped by host rank, then each group sorted */
     size_t total = 0;
@@ -314,7 +306,7 @@ Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runne
         free(k.out[i].items);
     }
     k.group = group;
-    run(runner, sort_job, &k, n);
+    runner_run(runner, sort_job, &k, n);
 
     /* stable by severity (high first), then kind */
     Findings *f = xcalloc(1, sizeof *f);

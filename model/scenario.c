@@ -352,15 +352,38 @@ Workload *scenario_workload(const Scenario *s, const char *id)
     FIND(s->workloads, s->n_workloads, id);
 }
 
-bool scenario_validate(const Scenario *s, char **err)
+/* scenario_validate's checks in two jobs: 0 the tenants, the hosts and the workloads'
+ * references, 1 the workloads' ids. Each notes its first failure; the message is the one a
+ * check in order would give. */
+typedef struct {
+    const Scenario *s;
+    char *lists_msg;  /* a duplicate tenant, host or user */
+    size_t first_ref; /* the first workload whose tenant or host is missing, else n */
+    bool bad_tenant;  /* which of them (the tenant is checked first) */
+    size_t first_dup; /* the first workload whose id is taken, else n */
+} Checks;
+
+static void check_job(void *ctx, size_t job)
 {
-    StrMap tenants, hosts, workloads;
+    Checks *k = ctx;
+    const Scenario *s = k->s;
+    if (job == 1) {
+        StrMap workloads;
+        strmap_init(&workloads);
+        strmap_reserve(&workloads, s->n_workloads);
+        for (size_t i = 0; i < s->n_workloads; i++)
+            if (!strmap_put(&workloads, s->workloads[i].id, i)) {
+                k->first_dup = i;
+                break;
+            }
+        strmap_done(&workloads);
+        return;
+    }
+    StrMap tenants, hosts;
     strmap_init(&tenants);
     strmap_init(&hosts);
-    strmap_init(&workloads);
     strmap_reserve(&tenants, s->n_tenants);
     strmap_reserve(&hosts, s->n_hosts);
-    strmap_reserve(&workloads, s->n_workloads);
     char *msg = NULL;
     for (size_t i = 0; i < s->n_tenants && !msg; i++)
         if (!strmap_put(&tenants, s->tenants[i].id, i))
@@ -382,19 +405,43 @@ bool scenario_validate(const Scenario *s, char **err)
     size_t ignored;
     for (size_t i = 0; i < s->n_workloads && !msg; i++) {
         const Workload *w = &s->workloads[i];
-        if (!strmap_put(&workloads, w->id, i))
-            msg = xasprintf("workloads[%zu].id: duplicate id \"%s\"", i, w->id);
-        else if (!strmap_get(&tenants, w->tenant, &ignored))
-            msg = xasprintf("workloads[%zu].tenant: no tenant with id \"%s\"", i, w->tenant);
-        else if (!strmap_get(&hosts, w->host, &ignored))
-            msg = xasprintf("workloads[%zu].host: no host with id \"%s\"", i, w->host);
+        bool no_tenant = !strmap_get(&tenants, w->tenant, &ignored);
+        if (no_tenant || !strmap_get(&hosts, w->host, &ignored)) {
+            k->first_ref = i;
+            k->bad_tenant = no_tenant;
+            break;
+        }
     }
+    k->lists_msg = msg;
     strmap_done(&tenants);
     strmap_done(&hosts);
-    strmap_done(&workloads);
+}
+
+bool scenario_validate_on(const Scenario *s, const EngineRunner *runner, char **err)
+{
+    Checks k = {.s = s, .first_ref = s->n_workloads, .first_dup = s->n_workloads};
+    runner_run(runner, check_job, &k, 2);
+    char *msg = k.lists_msg;
+    if (msg) {
+        /* the lists come before the workloads */
+    } else if (k.first_dup < s->n_workloads && k.first_dup <= k.first_ref) {
+        const Workload *w = &s->workloads[k.first_dup];
+        msg = xasprintf("workloads[%zu].id: duplicate id \"%s\"", k.first_dup, w->id);
+    } else if (k.first_ref < s->n_workloads) {
+        const Workload *w = &s->workloads[k.first_ref];
+        msg = k.bad_tenant
+                  ? xasprintf("workloads[%zu].tenant: no tenant with id \"%s\"", k.first_ref,
+                              w->tenant)
+                  : xasprintf("workloads[%zu].host: no host with id \"%s\"", k.first_ref, w->host);
+    }
     if (msg) {
         *err = msg;
         return false;
     }
     return true;
+}
+
+bool scenario_validate(const Scenario *s, char **err)
+{
+    return scenario_validate_on(s, NULL, err);
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runner.h"
+
 #define SCENARIO_FORMAT_VERSION 3 /* the version breakout writes; it reads 1, 2 and 3 */
 
 typedef enum { TRUST_TRUSTED, TRUST_UNTRUSTED } Trust;
@@ -129,6 +131,8 @@ Workload *scenario_workload(const Scenario *s, const char *id);
  * an owned message naming the place as a JSON path, e.g.
  * `workloads[2].tenant: no tenant with id "ghost"`. */
 bool scenario_validate(const Scenario *s, char **err);
+/* The same, its checks on runner's threads (NULL: this one), with the same message. */
+bool scenario_validate_on(const Scenario *s, const EngineRunner *runner, char **err);
 
 /* Names of enum values as the scenario format writes them, and the reverse (false if unknown). */
 const char *trust_name(Trust t);
