@@ -1066,7 +1066,7 @@ Test(scenario_json, text_mode_halves_tell_errors_as_in_one_go)
     cr_assert_gt(values, 50000u);
     halves_runs = 0;
     cr_assert_eq(halves_agree(t, values), TEXT_UNSURE); /* over by under 1000: in the second half */
-    cr_assert_eq(halves_runs, 1); /* the halves' (nothing to validate) */
+    cr_assert_eq(halves_runs, 1);                       /* the halves' (nothing to validate) */
     free(t);
 }
 
