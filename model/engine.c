@@ -1400,19 +1400,26 @@ static void walk_job(void *work, size_t part)
                 const PortalTarget *t = &p->targets[k];
                 if (t->kind == TARGET_TENANT && t->idx == own) continue;
                 size_t slot = t->kind == TARGET_HOST ? t->idx : s->n_hosts + t->idx;
-                Candidate c = {v,
-                               portals,
-                               pi,
-                               (uint32_t)k,
-                               sr->st[v].effort + t->effort,
-                               sr->st[v].steps + t->steps};
-                if (!has[slot]) {
+                int effort = sr->st[v].effort + t->effort, steps = sr->st[v].steps + t->steps;
+                Candidate *b = &best[slot];
+                /* field by field, and compared by effort and steps before any candidate is
+                 * built: building one on the stack and copying it stalled on every target */
+                if (has[slot]) {
+                    if (effort > b->effort || (effort == b->effort && steps > b->steps)) continue;
+                    if (effort == b->effort && steps == b->steps) {
+                        Candidate c = {v, portals, pi, (uint32_t)k, effort, steps};
+                        if (candidate_compare(a, sr, &c, b) >= 0) continue;
+                    }
+                } else {
                     has[slot] = true;
                     touched[nt++] = slot;
-                    best[slot] = c;
-                } else if (candidate_compare(a, sr, &c, &best[slot]) < 0) {
-                    best[slot] = c;
                 }
+                b->via = v;
+                b->portals = portals;
+                b->portal = pi;
+                b->target = (uint32_t)k;
+                b->effort = effort;
+                b->steps = steps;
             }
         }
         for (size_t i = 0; i < nt; i++) {
