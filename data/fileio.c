@@ -36,15 +36,21 @@ static char *too_large(const char *name, size_t max_bytes)
     return xasprintf("%s: larger than the %zu byte limit", name, max_bytes);
 }
 
-bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len, char **err)
+/* Opens path for reading ("-": standard input) and sets *name to what messages call it;
+ * -1 with *err set when it cannot. */
+static int open_input(const char *path, const char **name, char **err)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
+    *name = is_stdin ? "<stdin>" : path;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *err = read_error(name, errno);
-        return false;
-    }
+    if (fd < 0) *err = read_error(*name, errno);
+    return fd;
+}
+
+/* file_read_all of the open fd (closed after, unless it is standard input). */
+static bool read_fd_all(int fd, bool is_stdin, const char *name, size_t max_bytes, char **data,
+                        size_t *len, char **err)
+{
     struct stat st;
     if (fstat(fd, &st) != 0) {
         *err = read_error(name, errno);
@@ -101,28 +107,46 @@ fail_fd:
     return false;
 }
 
+bool file_read_all(const char *path, size_t max_bytes, char **data, size_t *len, char **err)
+{
+    const char *name;
+    int fd = open_input(path, &name, err);
+    return fd >= 0 && read_fd_all(fd, strcmp(path, "-") == 0, name, max_bytes, data, len, err);
+}
+
 bool file_text_read(const char *path, size_t max_bytes, FileText *t, char **err)
 {
     *t = (FileText){0};
+    const char *name;
+    int fd = open_input(path, &name, err);
+    if (fd < 0) return false;
+    bool is_stdin = strcmp(path, "-") == 0;
     long page = sysconf(_SC_PAGESIZE);
-    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && page > 0 &&
+    if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && page > 0 &&
         (uintmax_t)st.st_size >= FILE_MAP_MIN && (uintmax_t)st.st_size <= max_bytes &&
         st.st_size % page != 0) {
-        /* the rest of the last page reads as zeros: the NUL after the text */
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        size_t len = (size_t)st.st_size;
+        char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (p != MAP_FAILED) {
-            close(fd);
-            t->data = p;
-            t->len = (size_t)st.st_size;
-            t->mapped = true;
-            return true;
+            /* the NUL after the text, in the rest of the last page: written into a private copy
+             * of that page, so that what another program appends meanwhile cannot show there */
+            char *last = (char *)((uintptr_t)(p + len) & ~((uintptr_t)page - 1));
+            if (mprotect(last, (size_t)page, PROT_READ | PROT_WRITE) == 0) {
+                p[len] = '\0';
+                (void)mprotect(last, (size_t)page, PROT_READ);
+                close(fd);
+                t->data = p;
+                t->len = len;
+                t->mapped = true;
+                return true;
+            }
+            munmap(p, len);
         }
     }
-    if (fd >= 0) close(fd);
+    /* read from the descriptor open already: a pipe opened twice loses what was written */
     char *data;
-    if (!file_read_all(path, max_bytes, &data, &t->len, err)) return false;
+    if (!read_fd_all(fd, is_stdin, name, max_bytes, &data, &t->len, err)) return false;
     t->data = data;
     return true;
 }

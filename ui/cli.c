@@ -189,7 +189,7 @@ static const char *volatile importing;
 
 /* A large file is mapped while it is read (data/fileio.h): another program cutting it short
  * then raises SIGBUS when the part cut is read. Says so, and exits as for bad input (nothing
- * is written before a file is read whole). */
+ * is written before a file is read whole). Installed only while a file is imported. */
 static void on_sigbus(int sig)
 {
     (void)sig;
@@ -217,8 +217,12 @@ Scenario *cli_import_file_decisions(const CliOptions *o, const char *path, Decis
     StrList notes = {0};
     char *err = NULL;
     InputKind kind;
+    struct sigaction bus = {.sa_handler = on_sigbus}, before;
+    sigemptyset(&bus.sa_mask);
     importing = safe;
+    bool handled = sigaction(SIGBUS, &bus, &before) == 0;
     Scenario *s = decisions_import_file(path, &opt, &kind, &notes, decisions, &err);
+    if (handled) sigaction(SIGBUS, &before, NULL);
     importing = NULL;
     free(safe);
     if (!s) {
@@ -381,7 +385,6 @@ int cli_main(int argc, char **argv)
     /* a file size limit (ulimit -f) then fails the write with EFBIG, reported as any full disk,
      * instead of killing breakout mid-write */
     signal(SIGXFSZ, SIG_IGN);
-    signal(SIGBUS, on_sigbus);
     CliOptions o = {.max_paths = 1000, .plan_limit = 0};
     for (int i = 0; i < ASSUME_COUNT; i++)
         o.assume[i] = -1;

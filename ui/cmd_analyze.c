@@ -47,25 +47,44 @@ static void phase(Phases *p, const char *name)
     p->last_cpu = cpu;
 }
 
-/* The temporary file an interrupted run removes (the file at -o is untouched until the
- * end); set and cleared by the main thread, read by the handler. */
-static const char *volatile pending_temp;
+/* The temporary file an interrupted run removes (the file at -o is untouched until the end):
+ * the handler's own copy of its name, set and cleared by the main thread. Signals ignored
+ * when analyze started (nohup, a script's background job) stay ignored. */
+static char pending_temp[4096];
+static volatile sig_atomic_t pending;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define N_FATAL (sizeof fatal_signals / sizeof *fatal_signals)
+static struct sigaction saved[N_FATAL];
+static bool guarded[N_FATAL];
 
 static void on_fatal_signal(int sig)
 {
-    const char *tmp = pending_temp;
-    if (tmp) unlink(tmp);
-    signal(sig, SIG_DFL);
+    if (pending) unlink(pending_temp);
+    for (size_t i = 0; i < N_FATAL; i++)
+        if (fatal_signals[i] == sig) sigaction(sig, &saved[i], NULL);
     raise(sig);
 }
 
-static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
 static void guard_temp(const AtomicFile *af)
 {
-    pending_temp = af ? file_atomic_temp(af) : NULL;
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
-        signal(fatal_signals[i], af ? on_fatal_signal : SIG_DFL);
+    if (!af) {
+        pending = 0;
+        for (size_t i = 0; i < N_FATAL; i++)
+            if (guarded[i]) sigaction(fatal_signals[i], &saved[i], NULL);
+        memset(guarded, 0, sizeof guarded);
+        return;
+    }
+    const char *tmp = file_atomic_temp(af);
+    if (strlen(tmp) >= sizeof pending_temp) return; /* left behind if interrupted */
+    strcpy(pending_temp, tmp);
+    pending = 1;
+    struct sigaction sa = {.sa_handler = on_fatal_signal};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_FATAL; i++) {
+        if (sigaction(fatal_signals[i], NULL, &saved[i]) != 0 || saved[i].sa_handler == SIG_IGN)
+            continue;
+        guarded[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
+    }
 }
 
 /* What a large analysis made is left for the end of the process, which is next, to reclaim:

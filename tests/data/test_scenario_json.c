@@ -333,6 +333,20 @@ Test(scenario_json, file_text_read_maps_a_large_file_and_reads_the_rest_as_file_
         free(data);
         file_text_done(&t);
     }
+    /* what another program appends to a mapped file does not take the place of the NUL */
+    write_sized(path, FILE_MAP_MIN + 100);
+    {
+        FileText t;
+        char *err = NULL;
+        cr_assert(file_text_read(path, 64 << 20, &t, &err));
+        cr_assert(t.mapped);
+        FILE *f = fopen(path, "a");
+        cr_assert_not_null(f);
+        fputs("appended", f);
+        fclose(f);
+        cr_assert_eq(t.data[t.len], '\0');
+        file_text_done(&t);
+    }
     /* the errors are file_read_all's */
     write_sized(path, FILE_MAP_MIN + 100);
     FileText t;
