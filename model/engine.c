@@ -34,6 +34,8 @@ typedef struct {
     size_t n_covers, n_within;
 } ClausePaths;
 
+typedef struct EdgeMemo EdgeMemo;
+
 typedef struct {
     const Scenario *s;
     const Catalog *c;
@@ -43,6 +45,7 @@ typedef struct {
     char ***mount_paths;    /* per workload, per mount: the normalised host path */
     KeyFile **keys;         /* per host */
     size_t *n_keys;
+    KeyBuf *host_key;     /* per host: its facts clause_eval reads, as the start of a memo key */
     ClausePaths **paths;  /* per technique, per clause */
     size_t *clause_first; /* per technique: the number of its first clause (clauses numbered
                              in catalog order) */
@@ -51,6 +54,7 @@ typedef struct {
                           the mount and the clause's paths, for clauses that need a mount */
     Edge *edges;       /* the edges built by this part (see Part), owned until joined */
     size_t n_edges, edge_cap;
+    struct EdgeMemo *memo; /* building edges: where emit_recorded notes the calls */
 } Ctx;
 
 enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 }; /* Analysis.mount_risk bits */
@@ -138,6 +142,7 @@ static void index_scenario(Ctx *x)
 
     x->mount_paths = xcalloc(s->n_workloads + 1, sizeof *x->mount_paths);
     x->keys = xcalloc(s->n_hosts + 1, sizeof *x->keys);
+    x->host_key = xcalloc(s->n_hosts + 1, sizeof *x->host_key);
     x->n_keys = xcalloc(s->n_hosts + 1, sizeof *x->n_keys);
     a->mount_first = xcalloc(s->n_workloads + 1, sizeof *a->mount_first);
     for (size_t w = 0; w < s->n_workloads; w++)
@@ -211,6 +216,16 @@ static void index_hosts(Ctx *x, size_t h0, size_t h1)
         if (!implicit_listed)
             k[n++] = (KeyFile){hostpath_key_file(host->os, implicit, true), true, -1};
         x->n_keys[h] = n;
+        /* the host's part of the memo keys: its OS, SSH and key files with their users */
+        KeyBuf *kb = &x->host_key[h];
+        char fixed[2] = {(char)('A' + host->os), (char)('A' + host->ssh)};
+        keybuf_add(kb, fixed, sizeof fixed);
+        keybuf_num(kb, n);
+        for (size_t i = 0; i < n; i++) {
+            keybuf_num(kb, k[i].admin);
+            keybuf_num(kb, (size_t)(k[i].user + 1));
+            keybuf_str(kb, k[i].key_file);
+        }
     }
 }
 
@@ -231,6 +246,9 @@ static void ctx_done(Ctx *x)
     }
     free(x->keys);
     free(x->n_keys);
+    for (size_t h = 0; h < s->n_hosts; h++)
+        keybuf_done(&x->host_key[h]);
+    free(x->host_key);
     for (size_t t = 0; t < x->c->n; t++) {
         for (size_t k = 0; k < x->c->techniques[t].n_clauses; k++)
             for (int os = 0; os < 2; os++) {
@@ -588,29 +606,124 @@ static FromLists from_lists(const Ctx *x)
 
 /* Builds the edges of hosts [h0, h1) into x->edges, each state's together: their workloads'
  * in index order (the scenario is read in order), then the hosts'. */
+/* ---- memo keys: what the engine reads of a workload and its host ----------------------- */
+
+/* Starts *k with the facts of host h that clause_eval reads (index_hosts wrote them). */
+static void key_begin(KeyBuf *k, const Ctx *x, size_t h)
+{
+    k->n = 0;
+    keybuf_add(k, x->host_key[h].s, x->host_key[h].n);
+}
+
+/* Appends the facts of workload w that clause_eval reads. */
+static void key_workload(KeyBuf *k, const Ctx *x, size_t w)
+{
+    const Workload *wl = &x->s->workloads[w];
+    char fixed[3] = {(char)('A' + wl->isolation), (char)('A' + wl->account),
+                     (char)('A' + wl->privileged)};
+    keybuf_add(k, fixed, sizeof fixed);
+    keybuf_num(k, wl->host_namespaces);
+    keybuf_num(k, wl->capabilities.n);
+    for (size_t i = 0; i < wl->capabilities.n; i++)
+        keybuf_str(k, wl->capabilities.items[i]);
+    keybuf_num(k, wl->n_mounts);
+    for (size_t m = 0; m < wl->n_mounts; m++) {
+        keybuf_add(k, wl->mounts[m].read_only ? "r" : "w", 1);
+        keybuf_str(k, x->mount_paths[w][m]);
+    }
+}
+
+/* ---- building edges, once per workload shape -------------------------------------------- */
+
+/* An emit_edge call clause_eval made for a workload: made again for a workload alike. */
+typedef struct {
+    uint32_t t, k;
+    int32_t mount, user;
+    uint8_t level;
+    bool user_admin;
+} EmitCall;
+
+/* The calls made for each shape of workload (key_workload, its host's key_begin and its
+ * hardening: everything clause_eval and emit_edge read of it), by one part. */
+struct EdgeMemo {
+    StrMap shapes; /* key -> shape index */
+    char **keys;   /* owned */
+    size_t *first; /* per shape: its calls are calls[first[i]] .. calls[first[i + 1]] */
+    size_t n, cap;
+    EmitCall *calls;
+    size_t n_calls, cap_calls;
+    KeyBuf key;
+};
+
+/* emit_edge, noting the call in x->memo. */
+static void emit_recorded(Ctx *x, size_t t, size_t k, bool host, size_t owner, Level level,
+                          int32_t mount, int32_t user, bool user_admin)
+{
+    EdgeMemo *m = x->memo;
+    xgrow((void **)&m->calls, &m->cap_calls, m->n_calls + 1, sizeof *m->calls);
+    m->calls[m->n_calls++] =
+        (EmitCall){(uint32_t)t, (uint32_t)k, mount, user, (uint8_t)level, user_admin};
+    emit_edge(x, t, k, host, owner, level, mount, user, user_admin);
+}
+
+static void edge_memo_done(EdgeMemo *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->first);
+    free(m->calls);
+    strmap_done(&m->shapes);
+    keybuf_done(&m->key);
+}
+
 static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
 {
     const Scenario *s = x->s;
     const Catalog *c = x->c;
-    {
-        for (size_t w = 0; w < s->n_workloads; w++) {
-            size_t h = x->a->host_of[w];
-            if (h < h0 || h >= h1) continue;
-            const Workload *wl = &s->workloads[w];
-            unsigned os_bit = 1u << s->hosts[h].os, iso_bit = 1u << wl->isolation;
-            for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
-                for (size_t i = 0; i < f->n[level]; i++) {
-                    const ClauseRef *r = &f->refs[(size_t)level * x->n_clauses + i];
-                    const Clause *cl = &c->techniques[r->t].clauses[r->k];
-                    /* the cheapest conditions first: a clause for another OS or isolation
-                     * fails */
-                    if ((cl->os && !(cl->os & os_bit)) ||
-                        (cl->isolation && !(cl->isolation & iso_bit)))
-                        continue;
-                    clause_eval(x, r->t, r->k, false, w, (Level)level, emit_edge, NULL);
-                }
+    /* a workload alike one seen before (in everything clause_eval and emit_edge read) gets
+     * the same emit_edge calls, made again for it rather than judged again */
+    EdgeMemo memo = {0};
+    strmap_init(&memo.shapes);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        size_t h = x->a->host_of[w];
+        if (h < h0 || h >= h1) continue;
+        const Workload *wl = &s->workloads[w];
+        key_begin(&memo.key, x, h);
+        key_workload(&memo.key, x, w);
+        keybuf_num(&memo.key, wl->hardening.n);
+        for (size_t i = 0; i < wl->hardening.n; i++)
+            keybuf_str(&memo.key, wl->hardening.items[i]);
+        size_t shape;
+        if (strmap_get(&memo.shapes, keybuf_text(&memo.key), &shape)) {
+            for (size_t i = memo.first[shape]; i < memo.first[shape + 1]; i++) {
+                const EmitCall *e = &memo.calls[i];
+                emit_edge(x, e->t, e->k, false, w, (Level)e->level, e->mount, e->user,
+                          e->user_admin);
+            }
+            continue;
         }
+        shape = memo.n++;
+        xgrow((void **)&memo.keys, &memo.cap, memo.n, sizeof *memo.keys);
+        memo.first = xrealloc(memo.first, (memo.cap + 1) * sizeof *memo.first);
+        memo.keys[shape] = xstrdup(keybuf_text(&memo.key));
+        strmap_put(&memo.shapes, memo.keys[shape], shape);
+        memo.first[shape] = memo.n_calls;
+        x->memo = &memo;
+        unsigned os_bit = 1u << s->hosts[h].os, iso_bit = 1u << wl->isolation;
+        for (int level = LEVEL_USER; level <= LEVEL_VM; level++)
+            for (size_t i = 0; i < f->n[level]; i++) {
+                const ClauseRef *r = &f->refs[(size_t)level * x->n_clauses + i];
+                const Clause *cl = &c->techniques[r->t].clauses[r->k];
+                /* the cheapest conditions first: a clause for another OS or isolation fails */
+                if ((cl->os && !(cl->os & os_bit)) || (cl->isolation && !(cl->isolation & iso_bit)))
+                    continue;
+                clause_eval(x, r->t, r->k, false, w, (Level)level, emit_recorded, NULL);
+            }
+        x->memo = NULL;
+        memo.first[shape + 1] = memo.n_calls;
     }
+    edge_memo_done(&memo);
     for (size_t h = h0; h < h1; h++) {
         for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
             for (size_t i = 0; i < f->n[3 + level]; i++) {
@@ -1687,9 +1800,8 @@ struct WhyNotPool {
     StrMap reasons; /* reason -> index in texts */
     char **texts;   /* owned */
     size_t n_texts, cap_texts;
-    KeyBuf key;                /* the key being built */
-    size_t key_host, host_len; /* key starts with the part of host key_host - 1 (0: none) */
-    struct Chunk *chunks;      /* boundaries' technique lists */
+    KeyBuf key;           /* the key being built */
+    struct Chunk *chunks; /* boundaries' technique lists */
 };
 
 /* A block of technique lists; blocks never move, so lists can point into them. */
@@ -1722,35 +1834,10 @@ static uint32_t *pool_copy(WhyNotPool *p, const uint32_t *list, size_t n)
  * lists are counted and strings length-prefixed, so no two shapes share a key. */
 static void shape_key(Ctx *x, WhyNotPool *p, size_t w, const bool held[3])
 {
-    const Workload *wl = &x->s->workloads[w];
-    size_t h = x->a->host_of[w];
-    if (p->key_host != h + 1) {
-        const Host *hs = &x->s->hosts[h];
-        p->key.n = 0;
-        char fixed[2] = {(char)('A' + hs->os), (char)('A' + hs->ssh)};
-        keybuf_add(&p->key, fixed, sizeof fixed);
-        keybuf_num(&p->key, x->n_keys[h]);
-        for (size_t k = 0; k < x->n_keys[h]; k++) {
-            keybuf_num(&p->key, x->keys[h][k].admin);
-            keybuf_str(&p->key, x->keys[h][k].key_file);
-        }
-        p->host_len = p->key.n;
-        p->key_host = h + 1;
-    }
-    p->key.n = p->host_len;
-    char fixed[4] = {(char)('A' + (held[0] | held[1] << 1 | held[2] << 2)),
-                     (char)('A' + wl->isolation), (char)('A' + wl->account),
-                     (char)('A' + wl->privileged)};
+    key_begin(&p->key, x, x->a->host_of[w]);
+    char fixed[1] = {(char)('A' + (held[0] | held[1] << 1 | held[2] << 2))};
     keybuf_add(&p->key, fixed, sizeof fixed);
-    keybuf_num(&p->key, wl->host_namespaces);
-    keybuf_num(&p->key, wl->capabilities.n);
-    for (size_t i = 0; i < wl->capabilities.n; i++)
-        keybuf_str(&p->key, wl->capabilities.items[i]);
-    keybuf_num(&p->key, wl->n_mounts);
-    for (size_t m = 0; m < wl->n_mounts; m++) {
-        keybuf_add(&p->key, wl->mounts[m].read_only ? "r" : "w", 1);
-        keybuf_str(&p->key, x->mount_paths[w][m]);
-    }
+    key_workload(&p->key, x, w);
 }
 
 /* The pool's copy of reason (which is freed). */
