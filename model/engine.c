@@ -1493,8 +1493,10 @@ static void walk_job(void *work, size_t part)
     bool *has = xcalloc(n_slots + 1, sizeof *has);
     size_t *touched = xmalloc((n_slots + 1) * sizeof *touched);
 
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        if (!a->is_start[w] || a->host_of[w] < pt->h0 || a->host_of[w] >= pt->h1) continue;
+    /* host by host: a host's states, edges and portals stay in cache from start to start */
+    for (size_t hw = x->host_first[pt->h0]; hw < x->host_first[pt->h1]; hw++) {
+        size_t w = x->host_workloads[hw];
+        if (!a->is_start[w]) continue;
         const Workload *wl = &s->workloads[w];
         uint32_t start = workload_state(w, wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER);
         search_run(a, sr, start, (long)w);
