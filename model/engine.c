@@ -45,7 +45,8 @@ typedef struct {
     char ***mount_paths;    /* per workload, per mount: the normalised host path */
     KeyFile **keys;         /* per host */
     size_t *n_keys;
-    KeyBuf *host_key;     /* per host: its facts clause_eval reads, as the start of a memo key */
+    size_t *host_shape;   /* per host: the same number for hosts alike in all clause_eval reads
+                             of them (OS, SSH, users), for memo keys */
     ClausePaths **paths;  /* per technique, per clause */
     size_t *clause_first; /* per technique: the number of its first clause (clauses numbered
                              in catalog order) */
@@ -142,7 +143,34 @@ static void index_scenario(Ctx *x)
 
     x->mount_paths = xcalloc(s->n_workloads + 1, sizeof *x->mount_paths);
     x->keys = xcalloc(s->n_hosts + 1, sizeof *x->keys);
-    x->host_key = xcalloc(s->n_hosts + 1, sizeof *x->host_key);
+    /* hosts alike share a number: their key files and users follow from their OS and users */
+    x->host_shape = xcalloc(s->n_hosts + 1, sizeof *x->host_shape);
+    StrMap host_shapes;
+    strmap_init(&host_shapes);
+    KeyBuf hk = {0};
+    char **host_keys = xcalloc(s->n_hosts + 1, sizeof *host_keys);
+    size_t n_shapes = 0;
+    for (size_t h = 0; h < s->n_hosts; h++) {
+        const Host *hs = &s->hosts[h];
+        hk.n = 0;
+        char fixed[2] = {(char)('A' + hs->os), (char)('A' + hs->ssh)};
+        keybuf_add(&hk, fixed, sizeof fixed);
+        keybuf_num(&hk, hs->n_users);
+        for (size_t u = 0; u < hs->n_users; u++) {
+            keybuf_num(&hk, hs->users[u].admin);
+            keybuf_str(&hk, hs->users[u].name);
+        }
+        if (!strmap_get(&host_shapes, keybuf_text(&hk), &x->host_shape[h])) {
+            host_keys[n_shapes] = xstrdup(keybuf_text(&hk));
+            strmap_put(&host_shapes, host_keys[n_shapes], n_shapes);
+            x->host_shape[h] = n_shapes++;
+        }
+    }
+    for (size_t i = 0; i < n_shapes; i++)
+        free(host_keys[i]);
+    free(host_keys);
+    keybuf_done(&hk);
+    strmap_done(&host_shapes);
     x->n_keys = xcalloc(s->n_hosts + 1, sizeof *x->n_keys);
     a->mount_first = xcalloc(s->n_workloads + 1, sizeof *a->mount_first);
     for (size_t w = 0; w < s->n_workloads; w++)
@@ -216,16 +244,6 @@ static void index_hosts(Ctx *x, size_t h0, size_t h1)
         if (!implicit_listed)
             k[n++] = (KeyFile){hostpath_key_file(host->os, implicit, true), true, -1};
         x->n_keys[h] = n;
-        /* the host's part of the memo keys: its OS, SSH and key files with their users */
-        KeyBuf *kb = &x->host_key[h];
-        char fixed[2] = {(char)('A' + host->os), (char)('A' + host->ssh)};
-        keybuf_add(kb, fixed, sizeof fixed);
-        keybuf_num(kb, n);
-        for (size_t i = 0; i < n; i++) {
-            keybuf_num(kb, k[i].admin);
-            keybuf_num(kb, (size_t)(k[i].user + 1));
-            keybuf_str(kb, k[i].key_file);
-        }
     }
 }
 
@@ -246,9 +264,7 @@ static void ctx_done(Ctx *x)
     }
     free(x->keys);
     free(x->n_keys);
-    for (size_t h = 0; h < s->n_hosts; h++)
-        keybuf_done(&x->host_key[h]);
-    free(x->host_key);
+    free(x->host_shape);
     for (size_t t = 0; t < x->c->n; t++) {
         for (size_t k = 0; k < x->c->techniques[t].n_clauses; k++)
             for (int os = 0; os < 2; os++) {
@@ -608,11 +624,11 @@ static FromLists from_lists(const Ctx *x)
  * in index order (the scenario is read in order), then the hosts'. */
 /* ---- memo keys: what the engine reads of a workload and its host ----------------------- */
 
-/* Starts *k with the facts of host h that clause_eval reads (index_hosts wrote them). */
+/* Starts *k with the facts of host h that clause_eval reads (its shape's number). */
 static void key_begin(KeyBuf *k, const Ctx *x, size_t h)
 {
     k->n = 0;
-    keybuf_add(k, x->host_key[h].s, x->host_key[h].n);
+    keybuf_num(k, x->host_shape[h]);
 }
 
 /* Appends the facts of workload w that clause_eval reads. */
