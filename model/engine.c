@@ -1606,6 +1606,31 @@ static size_t keys_before(const uint64_t *keys, size_t n, uint64_t key)
     return lo;
 }
 
+/* The next key of the merge of the parts' keys at[i] .. end[i] - 1 (false at the end); two
+ * parts, the usual case, without a branch on which key is less (it cannot be predicted). */
+static inline bool merge_next(const Work *wk, size_t *at, const size_t *end, uint64_t *k)
+{
+    if (wk->n == 2) {
+        bool has0 = at[0] < end[0], has1 = at[1] < end[1];
+        if (!has0 && !has1) return false;
+        uint64_t k0 = has0 ? wk->parts[0].tr.keys[at[0]] : 0;
+        uint64_t k1 = has1 ? wk->parts[1].tr.keys[at[1]] : 0;
+        bool take0 = has0 & (!has1 | (k0 <= k1));
+        *k = take0 ? k0 : k1;
+        at[0] += take0;
+        at[1] += !take0;
+        return true;
+    }
+    size_t best = wk->n;
+    for (size_t i = 0; i < wk->n; i++)
+        if (at[i] < end[i] &&
+            (best == wk->n || wk->parts[i].tr.keys[at[i]] < wk->parts[best].tr.keys[at[best]]))
+            best = i;
+    if (best == wk->n) return false;
+    *k = wk->parts[best].tr.keys[at[best]++];
+    return true;
+}
+
 static void exposure_range(Work *wk, size_t j, bool fill)
 {
     Analysis *a = wk->parts[0].x.a;
@@ -1622,14 +1647,8 @@ static void exposure_range(Work *wk, size_t j, bool fill)
     size_t n_pairs = 0, n_hosts = 0;
     Exposure *e = NULL;
     uint64_t prev = 0;
-    for (bool any = false;;) {
-        size_t best = wk->n;
-        for (size_t i = 0; i < wk->n; i++)
-            if (at[i] < end[i] &&
-                (best == wk->n || wk->parts[i].tr.keys[at[i]] < wk->parts[best].tr.keys[at[best]]))
-                best = i;
-        if (best == wk->n) break;
-        uint64_t k = wk->parts[best].tr.keys[at[best]++];
+    uint64_t k;
+    for (bool any = false; merge_next(wk, at, end, &k);) {
         if (any && k == prev) continue;
         if (!any || k >> t0->host_bits != prev >> t0->host_bits) {
             if (fill) {
