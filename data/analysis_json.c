@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "decision.h"
+#include "idkey.h"
 #include "jsonw_int.h"
 #include "xalloc.h"
 
@@ -149,9 +150,7 @@ typedef struct {
 static int id_key_order(const void *x, const void *y)
 {
     const IdKey *p = x, *q = y;
-    if (p->prefix != q->prefix) return p->prefix < q->prefix ? -1 : 1;
-    /* equal prefixes: the ids are equal if they end within them, else the rest decides */
-    int c = (p->prefix & 0xff) ? strcmp(p->id + 8, q->id + 8) : 0;
+    int c = id_compare(p->prefix, p->id, q->prefix, q->id);
     return c ? c : p->index < q->index ? -1 : p->index > q->index;
 }
 
@@ -160,14 +159,8 @@ static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const Ana
 {
     IdKey *keys = xcalloc(n + 1, sizeof *keys);
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *s = (const unsigned char *)id(a, i);
-        uint64_t prefix = 0;
-        bool ended = false;
-        for (size_t k = 0; k < 8; k++) {
-            ended = ended || !s[k];
-            prefix = prefix << 8 | (ended ? 0u : s[k]);
-        }
-        keys[i] = (IdKey){prefix, (const char *)s, i};
+        const char *s = id(a, i);
+        keys[i] = (IdKey){id_prefix(s), s, i};
     }
     xqsort(keys, n, sizeof *keys, id_key_order);
     size_t *order = xcalloc(n + 1, sizeof *order);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idkey.h"
 #include "xalloc.h"
 
 static const struct {
@@ -52,17 +53,27 @@ const char *severity_name(Severity s)
     return s == SEVERITY_HIGH ? "high" : s == SEVERITY_MEDIUM ? "medium" : "low";
 }
 
-/* qsort_r comparators: the context is the scenario. */
+/* Sorting a finding's workloads and tenants by id: the context of the comparators, with the
+ * ids' prefixes (idkey.h), which most comparisons need alone. */
+typedef struct {
+    const Scenario *s;
+    uint64_t *workload_prefix, *tenant_prefix;
+} IdSort;
+
 static int workload_cmp(const void *x, const void *y, void *ctx)
 {
-    const Scenario *s = ctx;
-    return strcmp(s->workloads[*(const size_t *)x].id, s->workloads[*(const size_t *)y].id);
+    const IdSort *o = ctx;
+    size_t p = *(const size_t *)x, q = *(const size_t *)y;
+    return id_compare(o->workload_prefix[p], o->s->workloads[p].id, o->workload_prefix[q],
+                      o->s->workloads[q].id);
 }
 
 static int tenant_cmp(const void *x, const void *y, void *ctx)
 {
-    const Scenario *s = ctx;
-    return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
+    const IdSort *o = ctx;
+    size_t p = *(const size_t *)x, q = *(const size_t *)y;
+    return id_compare(o->tenant_prefix[p], o->s->tenants[p].id, o->tenant_prefix[q],
+                      o->s->tenants[q].id);
 }
 
 static int host_cmp(const void *x, const void *y, void *ctx)
@@ -132,6 +143,7 @@ typedef struct {
     Findings *out;             /* per part */
     Finding *all;              /* grouped by host rank, for the last step */
     const size_t *group;       /* per host rank: its first finding in all (n_hosts + 1) */
+    IdSort ids;                /* the workloads' prefixes made by workload_job */
 } FindWork;
 
 static void range_of(size_t total, size_t part, size_t n, size_t *lo, size_t *hi)
@@ -197,6 +209,7 @@ static void workload_job(void *ctx, size_t part)
     for (size_t w = w0; w < w1; w++) {
         size_t h = a->host_of[w];
         const Workload *wl = &s->workloads[w];
+        p->ids.workload_prefix[w] = id_prefix(wl->id);
         if (wl->account == ACCOUNT_ADMIN && wl->isolation != ISOLATION_HOST &&
             (p->multi_tenant[h] || a->is_start[w]))
             add_one(f, &cap, a, FINDING_ADMIN_ACCOUNT, SEVERITY_MEDIUM, w,
@@ -247,8 +260,8 @@ static void sort_job(void *ctx, size_t part)
         Finding *g = k->all + k->group[r];
         size_t n = k->group[r + 1] - k->group[r];
         for (size_t i = 0; i < n; i++) {
-            xqsort_r(g[i].workloads, g[i].n_workloads, sizeof(size_t), workload_cmp, (void *)s);
-            xqsort_r(g[i].tenants, g[i].n_tenants, sizeof(size_t), tenant_cmp, (void *)s);
+            xqsort_r(g[i].workloads, g[i].n_workloads, sizeof(size_t), workload_cmp, &k->ids);
+            xqsort_r(g[i].tenants, g[i].n_tenants, sizeof(size_t), tenant_cmp, &k->ids);
         }
         xqsort_r(g, n, sizeof *g, finding_cmp, (void *)k->fo);
     }
@@ -283,8 +296,12 @@ Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runne
         rank[order[h]] = h;
     FindingOrder fo = {s, rank};
     size_t n = runner && runner->run && runner->parts > 1 ? runner->parts : 1;
-    FindWork k = {a, first, by_host, order, &fo, shares_kernel, NULL, n, NULL, NULL, NULL};
+    FindWork k = {a, first, by_host, order, &fo, shares_kernel, NULL, n, NULL, NULL, NULL, {0}};
     k.multi_tenant = xcalloc(s->n_hosts + 1, sizeof *k.multi_tenant);
+    k.ids = (IdSort){s, xcalloc(s->n_workloads + 1, sizeof(uint64_t)),
+                     xcalloc(s->n_tenants + 1, sizeof(uint64_t))};
+    for (size_t t = 0; t < s->n_tenants; t++)
+        k.ids.tenant_prefix[t] = id_prefix(s->tenants[t].id);
     k.out = xcalloc(n, sizeof *k.out);
     runner_run(runner, kernel_job, &k, n);
     runner_run(runner, workload_job, &k, n);
@@ -325,6 +342,8 @@ Findings *findings_compute_in_parts(const Analysis *a, const EngineRunner *runne
     free(k.all);
     free(k.out);
     free(k.multi_tenant);
+    free(k.ids.workload_prefix);
+    free(k.ids.tenant_prefix);
     free(group);
     free(first);
     free(by_host);
