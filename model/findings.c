@@ -165,20 +165,18 @@ static void kernel_job(void *ctx, size_t part)
         size_t h = k->order[r];
         /* tenants present, whether one is untrusted (or compromised), which workloads share
          * the kernel: one finding for hostile tenants on a shared kernel */
-        size_t *tenants = NULL, n_tenants = 0, *shared = NULL, n_shared = 0;
+        size_t on_host = k->first[h + 1] - k->first[h], n_tenants = 0, n_shared = 0;
+        size_t *tenants = xmalloc((on_host + 1) * sizeof *tenants); /* at most one each */
+        size_t *shared = xmalloc((on_host + 1) * sizeof *shared);
         bool hostile = false;
         for (size_t i = k->first[h]; i < k->first[h + 1]; i++) {
             size_t w = k->by_host[i];
             if (seen[a->tenant_of[w]] != r + 1) {
                 seen[a->tenant_of[w]] = r + 1;
-                tenants = xrealloc(tenants, (n_tenants + 1) * sizeof *tenants);
                 tenants[n_tenants++] = a->tenant_of[w];
             }
             hostile |= a->is_start[w];
-            if (k->shares_kernel[w]) {
-                shared = xrealloc(shared, (n_shared + 1) * sizeof *shared);
-                shared[n_shared++] = w;
-            }
+            if (k->shares_kernel[w]) shared[n_shared++] = w;
         }
         k->multi_tenant[h] = n_tenants > 1;
         if (hostile && n_tenants > 1 && n_shared > 0) {
