@@ -7,11 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "catalog_json.h"
+#include "bench.h"
 #include "edit.h"
 #include "engine.h"
 #include "explorer_int.h"
@@ -20,32 +19,12 @@
 #include "store.h"
 #include "xalloc.h"
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* Prints "NAME median M ms, max X ms (n runs)". Sorts v. */
 static void report(const char *name, double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    bench_sort(v, n);
     double median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     printf("  %-44s median %7.1f ms   max %7.1f ms   (%zu runs)\n", name, median, v[n - 1], n);
-}
-
-static long peak_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
 }
 
 int main(int argc, char **argv)
@@ -89,14 +68,14 @@ int main(int argc, char **argv)
     enum { OPENS = 7 };
     double open_t[OPENS], load_t[OPENS], an_t[OPENS], full_t[OPENS];
     for (int i = 0; i < OPENS; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         Scenario *l = store_load(st, s->name, &err);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         Reanalysis *r = reanalysis_new(l, cat, EXPLORER_MAX_PATHS);
-        double t2 = now_ms();
+        double t2 = bench_now_ms();
         EngineOptions opt = {.max_paths = EXPLORER_MAX_PATHS, .lazy_why_not = true};
         Analysis *a = engine_analyze(l, cat, &opt);
-        double t3 = now_ms();
+        double t3 = bench_now_ms();
         load_t[i] = t1 - t0;
         an_t[i] = t2 - t1;
         full_t[i] = t3 - t2;
@@ -112,13 +91,13 @@ int main(int argc, char **argv)
     Explorer *ex = explorer_headless_explorer(h);
     for (int i = 0; i < OPENS; i++) {
         ex->depth = 1; /* back to the scenario list */
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (!explorer_headless_open(h, s->name)) {
             fprintf(stderr, "bench_edit: %s\n", ex->status);
             return 2;
         }
         explorer_headless_draw(h);
-        open_t[i] = now_ms() - t0;
+        open_t[i] = bench_now_ms() - t0;
     }
     printf("opening (to the first screen):\n");
     report("store_load + analysis + tree + render", open_t, OPENS);
@@ -133,23 +112,23 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < n_edits; k++) {
         const char *id = ex->sc->workloads[(k * 7919) % ex->sc->n_workloads].id;
         explorer_select(ex, ITEM_WORKLOAD, id, 0);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         explorer_toggle(ex, ACT_ISOLATION);
         explorer_headless_draw(h);
-        edit_t[made++] = now_ms() - t0;
+        edit_t[made++] = bench_now_ms() - t0;
         if (strstr(ex->status, " -> ") == NULL) fprintf(stderr, "edit refused: %s\n", ex->status);
     }
     for (size_t k = 0; k < made; k++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         explorer_undo(ex, false);
         explorer_headless_draw(h);
-        undo_t[k] = now_ms() - t0;
+        undo_t[k] = bench_now_ms() - t0;
     }
     for (size_t k = 0; k < made; k++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         explorer_undo(ex, true);
         explorer_headless_draw(h);
-        redo_t[k] = now_ms() - t0;
+        redo_t[k] = bench_now_ms() - t0;
     }
     printf("edits (key to repainted analysis):\n");
     report("toggle isolation: edit + record + analysis + render", edit_t, made);
@@ -170,17 +149,17 @@ int main(int argc, char **argv)
     free(on);
     for (int k = 0; k < WIDE; k++) {
         explorer_select(ex, ITEM_TENANT, ex->sc->tenants[0].id, 0);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         explorer_toggle(ex, ACT_TRUST);
         explorer_headless_draw(h);
-        trust_t[k] = now_ms() - t0;
+        trust_t[k] = bench_now_ms() - t0;
         Edit *e = edit_change(ex->sc, EDIT_SETTINGS, NULL);
         e->after->assume[ASSUME_HYPERVISOR_EXPLOIT] = !e->after->assume[ASSUME_HYPERVISOR_EXPLOIT];
         edit_set_label(e, "bench: hypervisor_exploit");
-        t0 = now_ms();
+        t0 = bench_now_ms();
         explorer_commit(ex, e);
         explorer_headless_draw(h);
-        assume_t[k] = now_ms() - t0;
+        assume_t[k] = bench_now_ms() - t0;
     }
     char what[96];
     snprintf(what, sizeof what, "a tenant's trust (its workloads on %zu hosts)", tenant_hosts);
@@ -197,13 +176,13 @@ int main(int argc, char **argv)
         Edit *e = edit_change(c, EDIT_WORKLOAD, w->id);
         edit_workload(e->after)->compromised = !w->compromised;
         edit_set_label(e, "bench");
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         bool ok = edit_apply(c, e, &err);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         ok = ok && store_record_edit(st, c->name, e, &err);
-        double t2 = now_ms();
+        double t2 = bench_now_ms();
         reanalysis_update(r, e);
-        double t3 = now_ms();
+        double t3 = bench_now_ms();
         if (!ok) {
             fprintf(stderr, "bench_edit: %s\n", err);
             return 2;
@@ -233,9 +212,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_edit: %s\n", err);
                 return 2;
             }
-            double t0 = now_ms();
+            double t0 = bench_now_ms();
             reanalysis_update(r, e);
-            wide_trust[k] = now_ms() - t0;
+            wide_trust[k] = bench_now_ms() - t0;
             edit_free(e);
             e = edit_change(c, EDIT_SETTINGS, NULL);
             e->after->assume[ASSUME_HYPERVISOR_EXPLOIT] =
@@ -244,15 +223,15 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_edit: %s\n", err);
                 return 2;
             }
-            t0 = now_ms();
+            t0 = bench_now_ms();
             reanalysis_update(r, e);
-            wide_assume[k] = now_ms() - t0;
+            wide_assume[k] = bench_now_ms() - t0;
             edit_free(e);
         }
         report(serial ? "a tenant's trust, one thread" : "a tenant's trust", wide_trust, WIDE);
         report(serial ? "an assumption, one thread" : "an assumption", wide_assume, WIDE);
     }
-    printf("peak memory (getrusage maxrss): %.1f MB\n", (double)peak_kb() / 1024);
+    printf("peak memory (getrusage maxrss): %.1f MB\n", bench_peak_mb());
 
     reanalysis_free(r);
     scenario_free(c);

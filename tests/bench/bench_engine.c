@@ -6,33 +6,13 @@
  * Usage: bench_engine SCENARIO.json [RUNS [THREADS]] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "bench.h"
 #include "catalog_json.h"
 #include "engine.h"
 #include "findings.h"
 #include "scenario_json.h"
 #include "threads.h"
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static void report(const char *name, double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    printf("%-22s fastest %8.1f ms   median %8.1f ms   (%d runs)\n", name, v[0], v[n / 2], n);
-}
 
 int main(int argc, char **argv)
 {
@@ -59,28 +39,26 @@ int main(int argc, char **argv)
     size_t paths = 0, exposure = 0;
     for (int r = 0; r < runs; r++) {
         EngineOptions eo = {.max_paths = 1000, .runner = threads > 1 ? &runner : NULL};
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         Analysis *a = engine_analyze(s, c, &eo);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         Findings *f = findings_compute(a);
-        double t2 = now_ms();
+        double t2 = bench_now_ms();
         paths = a->paths_total;
         exposure = a->n_exposure;
         findings_free(f);
         analysis_free(a);
         engine[r] = t1 - t0;
         findings[r] = t2 - t1;
-        freeing[r] = now_ms() - t2;
+        freeing[r] = bench_now_ms() - t2;
     }
     printf("%s: %zu workloads, %zu hosts, %zu tenants; %zu paths, %zu exposure pairs; %d "
            "thread(s)\n",
            argv[1], s->n_workloads, s->n_hosts, s->n_tenants, paths, exposure, threads);
-    report("engine_analyze", engine, runs);
-    report("findings_compute", findings, runs);
-    report("freeing both", freeing, runs);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    printf("peak memory            %8.1f MB\n", (double)ru.ru_maxrss / 1024);
+    bench_report_fastest("engine_analyze", engine, (size_t)runs);
+    bench_report_fastest("findings_compute", findings, (size_t)runs);
+    bench_report_fastest("freeing both", freeing, (size_t)runs);
+    printf("peak memory            %8.1f MB\n", bench_peak_mb());
     free(engine);
     free(findings);
     free(freeing);

@@ -5,33 +5,12 @@
  * Usage: bench_fixplan SCENARIO.json [RUNS] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "bench.h"
 #include "catalog_json.h"
 #include "engine.h"
 #include "fixplan.h"
 #include "scenario_json.h"
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double peak_mb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024;
-}
 
 int main(int argc, char **argv)
 {
@@ -50,16 +29,16 @@ int main(int argc, char **argv)
     }
     Catalog *c = catalog_load_builtin();
     EngineOptions eo = {.max_paths = 0};
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     Analysis *a = engine_analyze(s, c, &eo);
-    double engine = now_ms() - t0, before = peak_mb();
+    double engine = bench_now_ms() - t0, before = bench_peak_mb();
     double *plan = calloc((size_t)runs, sizeof *plan);
     size_t items = 0, closes = 0, unclosable = 0, candidates = 0;
     const char *method = "";
     for (int r = 0; r < runs; r++) {
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         FixPlan *p = fixplan_compute(s, c, a);
-        plan[r] = now_ms() - t1;
+        plan[r] = bench_now_ms() - t1;
         items = p->n_items;
         candidates = p->n_candidates;
         unclosable = p->n_unclosable;
@@ -69,7 +48,7 @@ int main(int argc, char **argv)
         method = p->exact ? "exact" : "greedy";
         fixplan_free(p);
     }
-    qsort(plan, (size_t)runs, sizeof *plan, cmp_double);
+    bench_sort(plan, (size_t)runs);
     printf("%s: %zu workloads, %zu starts, %zu paths, %zu candidates\n", argv[1], s->n_workloads,
            a->n_starts, a->paths_total, candidates);
     printf("engine_analyze (all paths)  %8.1f ms, peak memory %.1f MB\n", engine, before);
@@ -77,7 +56,7 @@ int main(int argc, char **argv)
            plan[runs / 2], runs);
     printf("plan: %s, %zu changes closing %zu paths on their own, %zu unclosable\n", method, items,
            closes, unclosable);
-    printf("peak memory with the plan  %.1f MB\n", peak_mb());
+    printf("peak memory with the plan  %.1f MB\n", bench_peak_mb());
     free(plan);
     analysis_free(a);
     catalog_free(c);
