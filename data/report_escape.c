@@ -10,15 +10,16 @@
 
 typedef enum { FMT_MD, FMT_HTML, FMT_DOT } Fmt;
 
-/* Writes one ASCII character c escaped for f. */
-static void put_ascii(FILE *out, Fmt f, char c)
+/* What ASCII character c is written as in f: NULL when it is written as itself (buf holds a
+ * two-byte escape). */
+static const char *escaped(Fmt f, char c, char buf[3])
 {
     switch (f) {
     case FMT_MD:
         switch (c) {
-        case '&': fputs("&amp;", out); return;
-        case '<': fputs("&lt;", out); return;
-        case '>': fputs("&gt;", out); return;
+        case '&': return "&amp;";
+        case '<': return "&lt;";
+        case '>': return "&gt;";
         case '\\':
         case '`':
         case '*':
@@ -29,28 +30,41 @@ static void put_ascii(FILE *out, Fmt f, char c)
         case '~':
         case '#':
         case '$':
-            fputc('\\', out);
-            fputc(c, out);
-            return;
-        default: fputc(c, out); return;
+            buf[0] = '\\';
+            buf[1] = c;
+            buf[2] = '\0';
+            return buf;
+        default: return NULL;
         }
     case FMT_HTML:
         switch (c) {
-        case '&': fputs("&amp;", out); return;
-        case '<': fputs("&lt;", out); return;
-        case '>': fputs("&gt;", out); return;
-        case '"': fputs("&quot;", out); return;
-        case '\'': fputs("&#39;", out); return;
-        default: fputc(c, out); return;
+        case '&': return "&amp;";
+        case '<': return "&lt;";
+        case '>': return "&gt;";
+        case '"': return "&quot;";
+        case '\'': return "&#39;";
+        default: return NULL;
         }
     case FMT_DOT:
         switch (c) {
-        case '"': fputs("\\\"", out); return;
-        case '\\': fputs("\\\\", out); return;
-        case '&': fputs("&amp;", out); return;
-        default: fputc(c, out); return;
+        case '"': return "\\\"";
+        case '\\': return "\\\\";
+        case '&': return "&amp;";
+        default: return NULL;
         }
     }
+    return NULL;
+}
+
+/* Writes one ASCII character c escaped for f. */
+static void put_ascii(FILE *out, Fmt f, char c)
+{
+    char buf[3];
+    const char *e = escaped(f, c, buf);
+    if (e)
+        fputs(e, out);
+    else
+        fputc(c, out);
 }
 
 static void put_visible(FILE *out, Fmt f, const char *text)
@@ -69,25 +83,8 @@ static bool hidden(unsigned cp)
 /* Whether the byte c is written as it is in f: printable ASCII that f does not escape. */
 static bool as_is(Fmt f, unsigned char c)
 {
-    if (c < 0x20 || c >= 0x7f || c == '&' || c == '<' || c == '>') return false;
-    switch (f) {
-    case FMT_MD:
-        switch (c) {
-        case '\\':
-        case '`':
-        case '*':
-        case '_':
-        case '[':
-        case ']':
-        case '|':
-        case '~':
-        case '#':
-        case '$': return false;
-        default: return true;
-        }
-    case FMT_HTML: return c != '"' && c != '\'';
-    default: return c != '"' && c != '\\';
-    }
+    char buf[3];
+    return c >= 0x20 && c < 0x7f && !escaped(f, (char)c, buf);
 }
 
 static void escape(FILE *out, Fmt f, const char *s)
