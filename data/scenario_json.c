@@ -734,17 +734,24 @@ static bool read_elements(Reader *r, const cJSON *v, ElementFn element, void *ct
 static bool text_elements_at(Reader *r, size_t i, size_t stop, size_t *stopped, ElementFn element,
                              void *ctx);
 
-/* read_elements in text mode. */
-static bool text_elements(Reader *r, ElementFn element, void *ctx)
+/* Moves past an array's '[' and the whitespace after it, and past its ']' when it is empty
+ * (setting *empty). False (unsure) when no array is there. */
+static bool text_open_array(Reader *r, bool *empty)
 {
     if (r->text[r->pos] != '[') return unsure(r);
     r->pos++;
     text_ws(r);
-    if (r->text[r->pos] == ']') {
-        r->pos++;
-        return true;
-    }
-    return text_elements_at(r, 0, SIZE_MAX, NULL, element, ctx);
+    *empty = r->text[r->pos] == ']';
+    r->pos += *empty;
+    return true;
+}
+
+/* read_elements in text mode. */
+static bool text_elements(Reader *r, ElementFn element, void *ctx)
+{
+    bool empty;
+    if (!text_open_array(r, &empty)) return false;
+    return empty || text_elements_at(r, 0, SIZE_MAX, NULL, element, ctx);
 }
 
 /* The elements of an array from the one at the cursor (index i) to the closing ']', past it;
@@ -1055,13 +1062,9 @@ static void half_job(void *ctx, size_t part)
  * errors), in two halves at once when it is large. */
 static bool text_workloads(Reader *r, Scenario *s)
 {
-    if (r->text[r->pos] != '[') return unsure(r);
-    r->pos++;
-    text_ws(r);
-    if (r->text[r->pos] == ']') {
-        r->pos++;
-        return true;
-    }
+    bool empty;
+    if (!text_open_array(r, &empty)) return false;
+    if (empty) return true;
     size_t split = r->runner->parts > 1 ? split_guess(r) : SIZE_MAX;
     if (split == SIZE_MAX) return text_elements_at(r, 0, SIZE_MAX, NULL, workload_element, s);
     Halves h = {.first = r, .s = s, .split = split, .rest = scenario_new("")};
