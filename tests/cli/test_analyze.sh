@@ -223,17 +223,22 @@ fi
 # is written as it is made into a temporary file beside it, removed on SIGTERM (and SIGINT,
 # SIGHUP, SIGQUIT; a background job of this script has SIGINT ignored, so SIGTERM is sent)
 mkdir "$tmp/int"
+# wait_temp PID: waits until analyze -o's temporary file is in $tmp/int; false if PID ends first
+wait_temp() {
+    local i
+    for ((i = 0; i < 2000; i++)); do
+        compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null && return 0
+        kill -0 "$1" 2> /dev/null || return 1
+        sleep 0.002
+    done
+    return 1
+}
 caught=0
 for attempt in 1 2 3; do
     echo old > "$tmp/int/out.json"
     "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err" &
     pid=$!
-    for ((i = 0; i < 2000; i++)); do
-        compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null && break
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.002
-    done
-    if compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null; then
+    if wait_temp "$pid"; then
         kill -TERM "$pid"
         wait "$pid"
         rc=$?
@@ -251,6 +256,7 @@ else
 fi
 
 # a signal ignored when analyze starts (nohup, a script's background job) stays ignored
+caught=0
 for attempt in 1 2 3; do
     rm -f "$tmp/int/out.json"
     (
@@ -258,17 +264,21 @@ for attempt in 1 2 3; do
         exec "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err"
     ) &
     pid=$!
-    for ((i = 0; i < 2000; i++)); do
-        compgen -G "$tmp/int/.out.json.tmp-*" > /dev/null && break
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.002
-    done
-    kill -HUP "$pid" 2> /dev/null
-    wait "$pid"
-    rc=$?
+    if wait_temp "$pid"; then
+        kill -HUP "$pid"
+        wait "$pid"
+        rc=$?
+        caught=1
+        break
+    fi
+    wait "$pid" # it finished before its temporary file was seen: again
+done
+if ((caught)); then
     expect_rc 0 "analyze -o with SIGHUP ignored, sent a SIGHUP"
     [[ -s $tmp/int/out.json ]] || bad "analyze -o with SIGHUP ignored: no report"
-done
+else
+    bad "analyze -o with SIGHUP ignored: never saw its temporary file in 3 runs"
+fi
 
 # ---- --catalog: a technique defined only in a catalog file creates a path ----
 # readonly-ssh-mount has no path: the key folder is mounted read-only. The test catalog adds
