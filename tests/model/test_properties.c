@@ -336,26 +336,6 @@ Test(properties, shared_portals_give_the_same_analysis_as_full_searches, .timeou
     }
 }
 
-Test(properties, an_analysis_in_parts_is_the_analysis_in_one, .timeout = 120)
-{
-    unsigned long long seed0 = base_seed();
-    for (unsigned long long r = 0; r < RUNS; r++) {
-        Scenario *s = generate(seed0 + r);
-        char *one = everything(s, false);
-        for (size_t parts = 2; parts <= 3; parts++) {
-            char *split = everything_in_parts(s, false, parts);
-            if (strcmp(one, split) != 0) {
-                report(seed0 + r, s, "an analysis in parts differs", "");
-                cr_assert_fail("seed %llu, %zu parts:\none:\n%s\nparts:\n%s", seed0 + r, parts, one,
-                               split);
-            }
-            free(split);
-        }
-        free(one);
-        scenario_free(s);
-    }
-}
-
 /* The findings as text, computed in the given number of parts (run last first). */
 static char *findings_text(const Scenario *s, size_t parts)
 {
@@ -387,16 +367,23 @@ static char *findings_text(const Scenario *s, size_t parts)
     return buf;
 }
 
-Test(properties, findings_in_parts_are_the_findings_in_one, .timeout = 120)
+/* The analysis as text in the given number of parts (run last first). */
+static char *analysis_text(const Scenario *s, size_t parts)
+{
+    return everything_in_parts(s, false, parts);
+}
+
+/* On every seeded scenario, text(s, 2) and text(s, 3) equal text(s, 1). */
+static void parts_agree(char *(*text)(const Scenario *s, size_t parts), const char *what)
 {
     unsigned long long seed0 = base_seed();
     for (unsigned long long r = 0; r < RUNS; r++) {
         Scenario *s = generate(seed0 + r);
-        char *one = findings_text(s, 1);
+        char *one = text(s, 1);
         for (size_t parts = 2; parts <= 3; parts++) {
-            char *split = findings_text(s, parts);
+            char *split = text(s, parts);
             if (strcmp(one, split) != 0) {
-                report(seed0 + r, s, "findings in parts differ", "");
+                report(seed0 + r, s, what, "");
                 cr_assert_fail("seed %llu, %zu parts:\none:\n%s\nparts:\n%s", seed0 + r, parts, one,
                                split);
             }
@@ -405,6 +392,16 @@ Test(properties, findings_in_parts_are_the_findings_in_one, .timeout = 120)
         free(one);
         scenario_free(s);
     }
+}
+
+Test(properties, an_analysis_in_parts_is_the_analysis_in_one, .timeout = 120)
+{
+    parts_agree(analysis_text, "an analysis in parts differs");
+}
+
+Test(properties, findings_in_parts_are_the_findings_in_one, .timeout = 120)
+{
+    parts_agree(findings_text, "findings in parts differ");
 }
 
 Test(properties, a_fleet_with_many_portals_matches_full_searches, .timeout = 120)
