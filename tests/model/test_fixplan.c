@@ -120,7 +120,8 @@ static void check_plan(const Scenario *s, const char *label)
     analysis_free(a);
 }
 
-Test(fixplan, bundled_scenarios_get_the_minimum_plan)
+/* Calls check(s, path) on every bundled scenario; returns how many there are. */
+static size_t each_bundled(void (*check)(const Scenario *s, const char *path, void *ctx), void *ctx)
 {
     DIR *d = opendir("scenarios");
     cr_assert_not_null(d);
@@ -134,12 +135,23 @@ Test(fixplan, bundled_scenarios_get_the_minimum_plan)
         char *err = NULL;
         Scenario *s = scenario_load_file(path, &err);
         cr_assert_not_null(s, "%s", err);
-        check_plan(s, path);
+        check(s, path, ctx);
         scenario_free(s);
         count++;
     }
     closedir(d);
-    cr_assert_geq(count, 15);
+    return count;
+}
+
+static void check_plan_of(const Scenario *s, const char *path, void *ctx)
+{
+    (void)ctx;
+    check_plan(s, path);
+}
+
+Test(fixplan, bundled_scenarios_get_the_minimum_plan)
+{
+    cr_assert_geq(each_bundled(check_plan_of, NULL), 15);
 }
 
 Test(fixplan, random_scenarios_get_the_minimum_plan)
@@ -727,6 +739,16 @@ static void check_few_paths(const Scenario *s, const char *label)
     analysis_free(b);
 }
 
+/* check_few_paths, counting in *ctx the scenarios with more paths than one kept. */
+static void check_few_paths_of(const Scenario *s, const char *path, void *ctx)
+{
+    check_few_paths(s, path);
+    EngineOptions o = {.max_paths = 0};
+    Analysis *a = engine_analyze(s, cat, &o);
+    *(size_t *)ctx += a->paths_total > 1;
+    analysis_free(a);
+}
+
 Test(fixplan, an_analysis_that_kept_few_paths_gives_the_same_plan)
 {
     for (unsigned long long seed = 0; seed < 4; seed++) {
@@ -737,26 +759,8 @@ Test(fixplan, an_analysis_that_kept_few_paths_gives_the_same_plan)
         check_few_paths(s, label);
         scenario_free(s);
     }
-    DIR *d = opendir("scenarios");
-    cr_assert_not_null(d);
-    struct dirent *e;
     size_t truncated = 0;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
-        char path[512];
-        snprintf(path, sizeof path, "scenarios/%s", e->d_name);
-        char *err = NULL;
-        Scenario *s = scenario_load_file(path, &err);
-        cr_assert_not_null(s, "%s", err);
-        check_few_paths(s, path);
-        EngineOptions o = {.max_paths = 0};
-        Analysis *a = engine_analyze(s, cat, &o);
-        truncated += a->paths_total > 1;
-        analysis_free(a);
-        scenario_free(s);
-    }
-    closedir(d);
+    each_bundled(check_few_paths_of, &truncated);
     cr_assert_geq(truncated, 10, "most bundled scenarios have more paths than kept");
 }
 
