@@ -267,15 +267,23 @@ typedef struct {
     size_t n_unclosable;
 } Search;
 
+/* A copy of s with the changes cands[chosen[0]] .. cands[chosen[k - 1]] applied. Owned. */
+static Scenario *with_changes(const Scenario *s, const Change *cands, const size_t *chosen,
+                              size_t k)
+{
+    Scenario *t = scenario_clone(s);
+    Change *changes = xcalloc(k + 1, sizeof *changes);
+    for (size_t i = 0; i < k; i++)
+        changes[i] = cands[chosen[i]];
+    change_apply_all(t, changes, k);
+    free(changes);
+    return t;
+}
+
 /* Paths left after applying the chosen candidates (owned keys). */
 static PathKey *paths_after(const Search *x, const size_t *chosen, size_t k, size_t *n)
 {
-    Scenario *t = scenario_clone(x->s);
-    Change *changes = xcalloc(k + 1, sizeof *changes);
-    for (size_t i = 0; i < k; i++)
-        changes[i] = x->cands[chosen[i]];
-    change_apply_all(t, changes, k);
-    free(changes);
+    Scenario *t = with_changes(x->s, x->cands, chosen, k);
     EngineOptions o = {.max_paths = 0};
     Analysis *a = engine_analyze(t, x->c, &o);
     PathKey *keys = pathkeys_of(a, n);
@@ -646,12 +654,7 @@ static unsigned probe_reach(Probe *p, const size_t *chosen, size_t k, bool ssh_o
         slot = slot * 2 + ssh_off;
         if (p->memo[slot]) return p->memo[slot] - 1u;
     }
-    Scenario *t = scenario_clone(p->base);
-    Change *changes = xcalloc(k + 1, sizeof *changes);
-    for (size_t i = 0; i < k; i++)
-        changes[i] = p->own[chosen[i]];
-    change_apply_all(t, changes, k);
-    free(changes);
+    Scenario *t = with_changes(p->base, p->own, chosen, k);
     if (ssh_off) t->hosts[0].ssh = false;
     EngineOptions o = {.max_paths = 0, .lazy_why_not = true, .skip_exposure = true};
     Analysis *a = engine_analyze(t, p->c, &o);
