@@ -342,11 +342,91 @@ static bool write_chunks(JsonW *w, const Out *o, const Items *it, size_t threads
     return started > 0;
 }
 
+/* Into a regular file, each thread writes the chunks it formats itself, at their place in
+ * the file: a chunk's place is known once the chunks before it are formatted, so threads wait
+ * only for that, and the copies into the file are spread over the threads. */
+typedef struct {
+    const Out *o;
+    const Items *it;
+    const JsonW *w;
+    size_t n_chunks;
+    pthread_mutex_t lock;  /* guards what follows */
+    pthread_cond_t placed; /* a chunk's place is known: the thread after it waits for it */
+    size_t next;           /* the next chunk to format */
+    size_t n_placed;       /* the chunks whose place is known, in order */
+    long long end;         /* where the next chunk goes */
+    bool follows;          /* elements come before it */
+    bool failed;           /* a chunk could not be written */
+} Places;
+
+static void *place_chunks(void *arg)
+{
+    Places *c = arg;
+    Scratch sc = {0};
+    JsonW part;
+    jsonw_part_init(&part, c->w);
+    pthread_mutex_lock(&c->lock);
+    while (!c->failed && c->next < c->n_chunks) {
+        size_t j = c->next++;
+        pthread_mutex_unlock(&c->lock);
+        size_t lo = j * CHUNK, hi = lo + CHUNK < c->it->n ? lo + CHUNK : c->it->n;
+        jsonw_part_restart(&part);
+        write_range(&part, c->o, c->it, lo, hi, &sc);
+        pthread_mutex_lock(&c->lock);
+        while (c->n_placed != j)
+            pthread_cond_wait(&c->placed, &c->lock);
+        bool follows = c->follows;
+        long long at = c->end;
+        size_t n = jsonw_part_bytes(&part, follows);
+        c->end += (long long)n;
+        c->follows |= n > 0;
+        c->n_placed++;
+        pthread_cond_broadcast(&c->placed);
+        pthread_mutex_unlock(&c->lock);
+        bool ok = jsonw_part_write_at(c->w, &part, follows, at);
+        pthread_mutex_lock(&c->lock);
+        c->failed |= !ok;
+    }
+    pthread_mutex_unlock(&c->lock);
+    jsonw_part_done(&part);
+    free(sc.buf);
+    return NULL;
+}
+
+/* Writes the elements of it into w's file at their places, on this thread and others; false
+ * (w where it was) when w's output cannot be written at places, no thread starts or a write
+ * fails. */
+static bool write_places(JsonW *w, const Out *o, const Items *it, size_t threads)
+{
+    long long start = jsonw_parts_begin(w);
+    if (start < 0) return false;
+    Places c = {.o = o,
+                .it = it,
+                .w = w,
+                .n_chunks = (it->n + CHUNK - 1) / CHUNK,
+                .follows = !w->first[w->depth],
+                .end = start};
+    pthread_mutex_init(&c.lock, NULL);
+    pthread_cond_init(&c.placed, NULL);
+    pthread_t tid[MAX_THREADS];
+    size_t started = 0;
+    while (started + 1 < threads && pthread_create(&tid[started], NULL, place_chunks, &c) == 0)
+        started++;
+    if (started) place_chunks(&c);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_cond_destroy(&c.placed);
+    pthread_mutex_destroy(&c.lock);
+    bool ok = started && !c.failed;
+    return jsonw_parts_end(w, ok ? c.end : start, ok && c.end > start) && ok;
+}
+
 static void write_items(JsonW *w, const Out *o, const Items *it)
 {
     jsonw_key(w, it->key);
     jsonw_array(w);
-    if (o->threads < 2 || it->n <= CHUNK || !write_chunks(w, o, it, o->threads)) {
+    if (o->threads < 2 || it->n <= CHUNK ||
+        !(write_places(w, o, it, o->threads) || write_chunks(w, o, it, o->threads))) {
         Scratch sc = {0};
         write_range(w, o, it, 0, it->n, &sc);
         free(sc.buf);

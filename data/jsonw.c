@@ -2,9 +2,13 @@
 #include "jsonw.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -325,4 +329,50 @@ void jsonw_part_done(JsonW *part)
     free(part->buf);
     part->buf = NULL;
     part->len = part->cap = 0;
+}
+
+long long jsonw_parts_begin(JsonW *w)
+{
+    if (!w->file) return -1;
+    int fd = fileno(w->file);
+    struct stat st;
+    int flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
+    if (flags < 0 || (flags & O_APPEND) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    flush(w);
+    if (fflush(w->file) != 0) return -1;
+    off_t at = ftello(w->file);
+    return at < 0 ? -1 : (long long)at;
+}
+
+void jsonw_part_restart(JsonW *part)
+{
+    assert(!part->inline_[part->depth]); /* the comma is one byte */
+    *jsonw_room(part, 1) = ',';
+    part->len = 1;
+    part->first[part->depth] = true;
+}
+
+size_t jsonw_part_bytes(const JsonW *part, bool follows)
+{
+    return part->len <= 1 ? 0 : part->len - !follows;
+}
+
+bool jsonw_part_write_at(const JsonW *w, const JsonW *part, bool follows, long long at)
+{
+    int fd = fileno(w->file);
+    const char *p = part->buf + !follows;
+    size_t n = jsonw_part_bytes(part, follows);
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, p + done, n - done, (off_t)at + (off_t)done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        done += (size_t)k;
+    }
+    return true;
+}
+
+bool jsonw_parts_end(JsonW *w, long long end, bool wrote)
+{
+    if (wrote) w->first[w->depth] = false;
+    return fseeko(w->file, (off_t)end, SEEK_SET) == 0;
 }

@@ -66,6 +66,21 @@ void jsonw_part_append(JsonW *w, JsonW *part);
 /* Frees part's buffer. */
 void jsonw_part_done(JsonW *part);
 
+/* Parts written straight into w's file, each at its place, by several threads at once (the
+ * copy into the file is then not all on one thread). jsonw_parts_begin writes out what w holds
+ * and returns where the next part goes, or -1 when w's output cannot be written at places
+ * (memory, a pipe, a terminal, a file opened to append). Each part, started by
+ * jsonw_part_init in a container written one element per line, is emptied for its next
+ * elements by jsonw_part_restart. Whether a comma goes before its first element is known only
+ * when its place is (follows: some element comes before it): jsonw_part_bytes tells how many
+ * bytes it takes then, and jsonw_part_write_at writes them (false on an error). jsonw_parts_end
+ * has w go on at end, after the parts (wrote: they held some element); false when it cannot. */
+long long jsonw_parts_begin(JsonW *w);
+void jsonw_part_restart(JsonW *part);
+size_t jsonw_part_bytes(const JsonW *part, bool follows);
+bool jsonw_part_write_at(const JsonW *w, const JsonW *part, bool follows, long long at);
+bool jsonw_parts_end(JsonW *w, long long end, bool wrote);
+
 /* Appends s to buf escaped as the inside of a JSON string. Exposed for other writers. */
 void jsonw_escape(JsonW *w, const char *s);
 

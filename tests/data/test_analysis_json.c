@@ -4,13 +4,18 @@
  * checked by the goldens, tests/cli/test_goldens.sh.) */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "analysis_json.h"
 #include "catalog_json.h"
 #include "decision.h"
+#include "fileio.h"
 #include "xalloc.h"
 
 /* Ids with what a writer must escape or keep: quotes, backslashes, control and non-ASCII
@@ -108,12 +113,37 @@ static int one_line_elements(const char *json, const cJSON *doc, const char *key
     return n;
 }
 
+/* The document written by a FILE opened with mode on a new file, between two lines written
+ * through the same FILE, read back: the large arrays go straight into a regular file at their
+ * places, but not into one opened to append. */
+static char *through_file(const Report *r, const char *mode, bool *failed)
+{
+    char path[] = "/tmp/breakout-json-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0, "mkstemp: %s", strerror(errno));
+    close(fd);
+    FILE *f = fopen(path, mode);
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    fputs("before\n", f);
+    analysis_write_json(r, f);
+    fputs("after\n", f);
+    *failed = ferror(f) != 0;
+    fclose(f);
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    cr_assert(file_read_all(path, (size_t)1 << 30, &data, &len, &err), "%s", err);
+    unlink(path);
+    return data;
+}
+
 Test(analysis_json, same_bytes_on_any_number_of_threads)
 {
     Fleet x;
     fleet(&x, 3000);
     Report r = {.analysis = x.a, .findings = x.f, .max_paths = 5000, .threads = 1};
     char *one = analysis_to_json(&r);
+    char *between = xasprintf("before\n%safter\n", one);
+    static const char *const modes[] = {"w", "w+", "a"};
     for (size_t t = 2; t <= 4; t++) {
         r.threads = t;
         char *mem = analysis_to_json(&r), *file = to_file(&r);
@@ -121,7 +151,16 @@ Test(analysis_json, same_bytes_on_any_number_of_threads)
         cr_assert(strcmp(file, one) == 0, "%zu threads into a FILE differ from one", t);
         free(mem);
         free(file);
+        for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+            bool failed = true;
+            char *got = through_file(&r, modes[m], &failed);
+            cr_assert_not(failed);
+            cr_assert(strcmp(got, between) == 0, "%zu threads, mode %s: differs from one", t,
+                      modes[m]);
+            free(got);
+        }
     }
+    free(between);
     r.threads = 0; /* one per CPU */
     char *any = to_file(&r);
     cr_assert(strcmp(any, one) == 0);
@@ -140,6 +179,24 @@ Test(analysis_json, same_bytes_on_any_number_of_threads)
                      "boundaries not by workload id");
     cJSON_Delete(doc);
     free(one);
+    fleet_done(&x);
+}
+
+/* A file that cannot take the whole document (over the process's file size limit) is an error
+ * on the FILE, as any failed write is, whichever thread hit it. */
+Test(analysis_json, a_write_that_fails_is_an_error_on_the_file)
+{
+    Fleet x;
+    fleet(&x, 3000);
+    Report r = {.analysis = x.a, .findings = x.f, .max_paths = 5000, .threads = 3};
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim = {.rlim_cur = 100000, .rlim_max = RLIM_INFINITY};
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0, "setrlimit: %s", strerror(errno));
+    bool failed = false;
+    char *got = through_file(&r, "w", &failed);
+    cr_assert(failed, "no error after writing %zu bytes", strlen(got));
+    cr_assert_leq(strlen(got), 100000);
+    free(got);
     fleet_done(&x);
 }
 
