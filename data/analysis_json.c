@@ -780,12 +780,12 @@ static void write_plan(JsonW *w, const Out *o, const FixPlan *p)
     write_pathkeys(w, p->unclosable, p->n_unclosable);
 }
 
-static void write_all(JsonW *w, const Report *r)
+/* The document up to the findings, which reads neither r->findings nor r->plan. */
+static void write_head(JsonW *w, const Out *o)
 {
+    const Report *r = o->r;
     const Analysis *a = r->analysis;
     const Scenario *s = a->scenario;
-    Out o;
-    out_init(&o, r);
     jsonw_object(w);
     jsonw_kstring(w, "scenario", s->name);
     jsonw_key(w, "assumptions");
@@ -793,16 +793,22 @@ static void write_all(JsonW *w, const Report *r)
     for (int i = 0; i < ASSUME_COUNT; i++)
         jsonw_kbool(w, assumption_name((Assumption)i), s->assume[i]);
     jsonw_end(w);
-    write_summary(w, &o);
+    write_summary(w, o);
     assert(a->n_boundaries == 2 * s->n_workloads);
-    write_items(w, &o, &(Items){"boundaries", a->n_boundaries, write_boundary, boundary_ahead});
-    write_items(w, &o, &(Items){"exposure", a->n_exposure, write_exposure, exposure_ahead});
-    write_items(w, &o, &(Items){"paths", paths_shown(r), write_path, NULL});
+    write_items(w, o, &(Items){"boundaries", a->n_boundaries, write_boundary, boundary_ahead});
+    write_items(w, o, &(Items){"exposure", a->n_exposure, write_exposure, exposure_ahead});
+    write_items(w, o, &(Items){"paths", paths_shown(r), write_path, NULL});
     jsonw_kint(w, "paths_total", (long long)a->paths_total);
-    write_items(w, &o, &(Items){"assumed", s->n_workloads, write_assumed, NULL});
+    write_items(w, o, &(Items){"assumed", s->n_workloads, write_assumed, NULL});
+}
+
+/* The rest: the findings, the fix plan and the decisions. */
+static void write_tail(JsonW *w, const Out *o)
+{
+    const Report *r = o->r;
     if (r->findings)
-        write_items(w, &o, &(Items){"findings", r->findings->n, write_finding, finding_ahead});
-    if (r->plan) write_plan(w, &o, r->plan);
+        write_items(w, o, &(Items){"findings", r->findings->n, write_finding, finding_ahead});
+    if (r->plan) write_plan(w, o, r->plan);
     if (r->decisions) {
         jsonw_key(w, "decisions");
         jsonw_array(w);
@@ -811,21 +817,43 @@ static void write_all(JsonW *w, const Report *r)
         jsonw_end(w);
     }
     jsonw_end(w);
-    out_done(&o);
+}
+
+struct JsonDoc {
+    JsonW w;
+    Out o;
+};
+
+JsonDoc *analysis_json_begin(const Report *r, FILE *out)
+{
+    JsonDoc *d = xcalloc(1, sizeof *d);
+    jsonw_init_file(&d->w, out, true);
+    out_init(&d->o, r);
+    write_head(&d->w, &d->o);
+    return d;
+}
+
+void analysis_json_end(JsonDoc *d)
+{
+    write_tail(&d->w, &d->o);
+    jsonw_finish(&d->w);
+    out_done(&d->o);
+    free(d);
 }
 
 void analysis_write_json(const Report *r, FILE *out)
 {
-    JsonW w;
-    jsonw_init_file(&w, out, true);
-    write_all(&w, r);
-    jsonw_finish(&w);
+    analysis_json_end(analysis_json_begin(r, out));
 }
 
 char *analysis_to_json(const Report *r)
 {
     JsonW w;
     jsonw_init_buf(&w, true);
-    write_all(&w, r);
+    Out o;
+    out_init(&o, r);
+    write_head(&w, &o);
+    write_tail(&w, &o);
+    out_done(&o);
     return jsonw_finish(&w);
 }

@@ -28,6 +28,13 @@ typedef struct {
 /* Writes r to out: the document and its top-level keys pretty-printed, each element of a
  * top-level array (boundaries, exposure, paths, findings, fixes, ...) on one line. */
 void analysis_write_json(const Report *r, FILE *out);
+/* The same document in two steps, for a caller that has the analysis before its findings and
+ * fix plan: analysis_json_begin writes what comes before the findings, reading neither
+ * r->findings nor r->plan (r->decisions is read, and must stay as it is); analysis_json_end
+ * writes the rest once the caller has filled them in r, which must live until then. */
+typedef struct JsonDoc JsonDoc;
+JsonDoc *analysis_json_begin(const Report *r, FILE *out);
+void analysis_json_end(JsonDoc *d);
 /* Writes r into an owned string. */
 char *analysis_to_json(const Report *r);
 

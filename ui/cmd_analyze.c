@@ -1,4 +1,5 @@
 /* `breakout analyze`: loads a scenario, runs the engine, writes text or JSON. */
+#include <assert.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include "engine.h"
 #include "findings.h"
 #include "fixplan.h"
+#include "record_int.h"
 #include "fileio.h"
 #include "report_dot.h"
 #include "report_html.h"
@@ -110,23 +112,32 @@ static void keep_until_exit(Scenario *s, Analysis *a, Findings *findings, FixPla
     kept.plan = plan;
 }
 
-/* What follows the analysis: its findings and its fix plan, which read it and nothing else. */
+/* What follows the analysis: its findings and its fix plan, which read it and nothing else,
+ * and, when nothing in it waits for them, the JSON document's first part. */
+enum { MAKE_FINDINGS, MAKE_PLAN, BEGIN_JSON };
 typedef struct {
     const Scenario *s;
     const Catalog *cat;
     const Analysis *a;
     size_t plan_limit;
+    const Report *r; /* BEGIN_JSON: the report to write to out */
+    FILE *out;
+    int jobs[3]; /* what each job makes */
     Findings *findings;
     FixPlan *plan;
+    JsonDoc *doc;
 } Aftermath;
 
 static void aftermath_job(void *ctx, size_t which)
 {
     Aftermath *am = ctx;
-    if (which == 0)
-        am->findings = findings_compute(am->a);
-    else
+    switch (am->jobs[which]) {
+    case MAKE_FINDINGS: am->findings = findings_compute(am->a); break;
+    case MAKE_PLAN:
         am->plan = fixplan_compute_limited(am->s, am->cat, am->a, am->plan_limit);
+        break;
+    default: am->doc = analysis_json_begin(am->r, am->out); break;
+    }
 }
 
 int cmd_analyze(CliOptions *o)
@@ -177,38 +188,52 @@ int cmd_analyze(CliOptions *o)
         guard_temp(af);
     }
 
+    FILE *out = to_stdout ? stdout : file_atomic_stream(af);
+    /* a file without decisions has none to show beside the items, so the JSON document's
+     * items can be written while the findings and the plan are made (once --today is
+     * known to be good: nothing is written before an error) */
+    char now[21], today[11];
+    bool early = f == 1 && is_file && !file_decisions.n;
+    if (early && !record_clock(&o->record, now, today)) goto done;
+
     /* only the paths shown are kept (the fix plan finds the others itself when it needs
      * them), except for --check, which holds every path against the decisions */
     EngineOptions eo = {.max_paths = o->check ? 0 : (size_t)o->max_paths, .runner = &threads};
     a = engine_analyze(s, cat, &eo);
     phase(&ph, "engine");
-    if (o->no_plan) {
+    Report r = {.analysis = a, .max_paths = (size_t)o->max_paths};
+    Aftermath am = {s, cat, a, (size_t)o->plan_limit, &r, out, {MAKE_FINDINGS}, NULL, NULL, NULL};
+    size_t n_jobs = 1;
+    if (!o->no_plan) am.jobs[n_jobs++] = MAKE_PLAN;
+    if (early) am.jobs[n_jobs++] = BEGIN_JSON;
+    if (n_jobs == 1) { /* the findings alone, on every thread */
         findings = findings_compute_in_parts(a, &threads);
-        phase(&ph, "findings");
-    } else { /* the findings and the plan at once, each on a thread */
-        Aftermath am = {s, cat, a, (size_t)o->plan_limit, NULL, NULL};
-        threads.run(threads.runner, aftermath_job, &am, 2);
+    } else { /* each on a thread */
+        threads.run(threads.runner, aftermath_job, &am, n_jobs);
         findings = am.findings;
         plan = am.plan;
-        phase(&ph, "findings+plan");
     }
+    phase(&ph, early ? "findings+plan+items" : o->no_plan ? "findings" : "findings+plan");
     bool recorded =
         is_file ? record_file_decisions(&o->record, &file_decisions, s, a, findings, plan, &book)
                 : record_analysis_decisions(o, &o->record, o->args[0], s, cat, a, findings, plan,
                                             &book);
     if (!recorded) goto done;
     phase(&ph, "decisions");
-    Report r = {.analysis = a,
-                .findings = findings,
-                .plan = plan,
-                .max_paths = (size_t)o->max_paths,
-                .decisions = book};
+    assert(!am.doc || !book); /* the items were written without decisions */
+    r.findings = findings;
+    r.plan = plan;
+    r.decisions = book;
 
-    FILE *out = to_stdout ? stdout : file_atomic_stream(af);
     const char *uri = is_file ? o->args[0] : NULL; /* SARIF artifact */
     switch (f) {
     case 0: report_write_text(&r, out, to_stdout && cli_use_colour(STDOUT_FILENO)); break;
-    case 1: analysis_write_json(&r, out); break;
+    case 1:
+        if (am.doc)
+            analysis_json_end(am.doc);
+        else
+            analysis_write_json(&r, out);
+        break;
     case 2: report_write_md(&r, out); break;
     case 3: report_write_html(&r, out); break;
     case 4: report_write_dot(&r, out); break;

@@ -113,10 +113,11 @@ static int one_line_elements(const char *json, const cJSON *doc, const char *key
     return n;
 }
 
-/* The document written by a FILE opened with mode on a new file, between two lines written
- * through the same FILE, read back: the large arrays go straight into a regular file at their
- * places, but not into one opened to append. */
-static char *through_file(const Report *r, const char *mode, bool *failed)
+/* The document written by write through a FILE opened with mode on a new file, between two lines
+ * written through the same FILE, read back: the large arrays go straight into a regular file at
+ * their places, but not into one opened to append. */
+static char *through_file(const Report *r, const char *mode,
+                          void (*write)(const Report *r, FILE *f), bool *failed)
 {
     char path[] = "/tmp/breakout-json-XXXXXX";
     int fd = mkstemp(path);
@@ -125,7 +126,7 @@ static char *through_file(const Report *r, const char *mode, bool *failed)
     FILE *f = fopen(path, mode);
     cr_assert_not_null(f, "%s: %s", path, strerror(errno));
     fputs("before\n", f);
-    analysis_write_json(r, f);
+    write(r, f);
     fputs("after\n", f);
     *failed = ferror(f) != 0;
     fclose(f);
@@ -153,7 +154,7 @@ Test(analysis_json, same_bytes_on_any_number_of_threads)
         free(file);
         for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
             bool failed = true;
-            char *got = through_file(&r, modes[m], &failed);
+            char *got = through_file(&r, modes[m], analysis_write_json, &failed);
             cr_assert_not(failed);
             cr_assert(strcmp(got, between) == 0, "%zu threads, mode %s: differs from one", t,
                       modes[m]);
@@ -182,6 +183,39 @@ Test(analysis_json, same_bytes_on_any_number_of_threads)
     fleet_done(&x);
 }
 
+/* As analyze writes it: begun before the findings and the plan exist, ended once they do. */
+static void begin_then_end(const Report *r, FILE *f)
+{
+    Report early = *r;
+    early.findings = NULL;
+    early.plan = NULL;
+    JsonDoc *d = analysis_json_begin(&early, f);
+    early.findings = r->findings;
+    early.plan = r->plan;
+    analysis_json_end(d);
+}
+
+Test(analysis_json, begun_before_the_findings_and_plan)
+{
+    Fleet x;
+    fleet(&x, 3000);
+    FixPlan *plan = fixplan_compute(x.s, x.c, x.a);
+    cr_assert_gt(plan->n_items, 0);
+    Report r = {.analysis = x.a, .findings = x.f, .plan = plan, .threads = 2};
+    char *at_once = analysis_to_json(&r);
+    char *between = xasprintf("before\n%safter\n", at_once);
+    bool failed = true;
+    char *got = through_file(&r, "w", begin_then_end, &failed);
+    cr_assert_not(failed);
+    cr_assert(strcmp(got, between) == 0, "differs from the document written at once");
+    cr_assert_not_null(strstr(got, "\n  \"fixes\": [\n    {\"change\""));
+    free(got);
+    free(between);
+    free(at_once);
+    fixplan_free(plan);
+    fleet_done(&x);
+}
+
 /* A file that cannot take the whole document (over the process's file size limit) is an error
  * on the FILE, as any failed write is, whichever thread hit it. */
 Test(analysis_json, a_write_that_fails_is_an_error_on_the_file)
@@ -193,7 +227,7 @@ Test(analysis_json, a_write_that_fails_is_an_error_on_the_file)
     struct rlimit lim = {.rlim_cur = 100000, .rlim_max = RLIM_INFINITY};
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0, "setrlimit: %s", strerror(errno));
     bool failed = false;
-    char *got = through_file(&r, "w", &failed);
+    char *got = through_file(&r, "w", analysis_write_json, &failed);
     cr_assert(failed, "no error after writing %zu bytes", strlen(got));
     cr_assert_leq(strlen(got), 100000);
     free(got);
