@@ -171,6 +171,7 @@ static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const Ana
 }
 
 #define CHUNK       2048 /* elements of a large array formatted at once on a thread */
+#define FIX_CHUNK   128  /* fixes, which list the paths they close (4 KB each at 150k) */
 #define MAX_THREADS 4
 
 /* What the writers of one report share; read-only once made. */
@@ -250,7 +251,20 @@ typedef struct {
      * places on will read (the items are scattered in memory, and waiting for each in turn
      * was most of the writing time) */
     void (*ahead)(const Out *o, size_t i, size_t n);
+    size_t chunk; /* elements formatted at once on a thread */
 } Items;
+
+/* Elements lo to hi - 1 of it make chunk j. */
+static void chunk_range(const Items *it, size_t j, size_t *lo, size_t *hi)
+{
+    *lo = j * it->chunk;
+    *hi = *lo + it->chunk < it->n ? *lo + it->chunk : it->n;
+}
+
+static size_t n_chunks(const Items *it)
+{
+    return (it->n + it->chunk - 1) / it->chunk;
+}
 
 /* Writes elements lo to hi - 1 of it. */
 static void write_range(JsonW *w, const Out *o, const Items *it, size_t lo, size_t hi, Scratch *sc)
@@ -293,7 +307,8 @@ static void *format_chunks(void *arg)
             pthread_cond_wait(&c->appended_one, &c->lock);
         pthread_mutex_unlock(&c->lock);
         Slot *slot = &c->slots[j % c->n_slots];
-        size_t lo = j * CHUNK, hi = lo + CHUNK < c->it->n ? lo + CHUNK : c->it->n;
+        size_t lo, hi;
+        chunk_range(c->it, j, &lo, &hi);
         write_range(&slot->part, c->o, c->it, lo, hi, &sc);
         pthread_mutex_lock(&c->lock);
         slot->ready = true;
@@ -307,7 +322,7 @@ static void *format_chunks(void *arg)
 /* Writes the elements of it on threads; false (nothing written) when no thread starts. */
 static bool write_chunks(JsonW *w, const Out *o, const Items *it, size_t threads)
 {
-    Chunks c = {.o = o, .it = it, .n_chunks = (it->n + CHUNK - 1) / CHUNK, .n_slots = 2 * threads};
+    Chunks c = {.o = o, .it = it, .n_chunks = n_chunks(it), .n_slots = 2 * threads};
     c.slots = xcalloc(c.n_slots, sizeof *c.slots);
     for (size_t i = 0; i < c.n_slots; i++)
         jsonw_part_init(&c.slots[i].part, w);
@@ -369,7 +384,8 @@ static void *place_chunks(void *arg)
     while (!c->failed && c->next < c->n_chunks) {
         size_t j = c->next++;
         pthread_mutex_unlock(&c->lock);
-        size_t lo = j * CHUNK, hi = lo + CHUNK < c->it->n ? lo + CHUNK : c->it->n;
+        size_t lo, hi;
+        chunk_range(c->it, j, &lo, &hi);
         jsonw_part_restart(&part);
         write_range(&part, c->o, c->it, lo, hi, &sc);
         pthread_mutex_lock(&c->lock);
@@ -403,7 +419,7 @@ static bool write_places(JsonW *w, const Out *o, const Items *it, size_t threads
     Places c = {.o = o,
                 .it = it,
                 .w = w,
-                .n_chunks = (it->n + CHUNK - 1) / CHUNK,
+                .n_chunks = n_chunks(it),
                 .follows = !w->first[w->depth],
                 .end = start};
     pthread_mutex_init(&c.lock, NULL);
@@ -425,7 +441,7 @@ static void write_items(JsonW *w, const Out *o, const Items *it)
 {
     jsonw_key(w, it->key);
     jsonw_array(w);
-    if (o->threads < 2 || it->n <= CHUNK ||
+    if (o->threads < 2 || n_chunks(it) < 2 ||
         !(write_places(w, o, it, o->threads) || write_chunks(w, o, it, o->threads))) {
         Scratch sc = {0};
         write_range(w, o, it, 0, it->n, &sc);
@@ -775,7 +791,7 @@ static void write_plan(JsonW *w, const Out *o, const FixPlan *p)
     jsonw_kint(w, "candidates", (long long)p->n_candidates);
     jsonw_kint(w, "paths_before", (long long)p->paths_before);
     jsonw_end(w);
-    write_items(w, o, &(Items){"fixes", p->n_items, write_fix, NULL});
+    write_items(w, o, &(Items){"fixes", p->n_items, write_fix, NULL, FIX_CHUNK});
     jsonw_key(w, "unclosable");
     write_pathkeys(w, p->unclosable, p->n_unclosable);
 }
@@ -795,11 +811,12 @@ static void write_head(JsonW *w, const Out *o)
     jsonw_end(w);
     write_summary(w, o);
     assert(a->n_boundaries == 2 * s->n_workloads);
-    write_items(w, o, &(Items){"boundaries", a->n_boundaries, write_boundary, boundary_ahead});
-    write_items(w, o, &(Items){"exposure", a->n_exposure, write_exposure, exposure_ahead});
-    write_items(w, o, &(Items){"paths", paths_shown(r), write_path, NULL});
+    write_items(w, o,
+                &(Items){"boundaries", a->n_boundaries, write_boundary, boundary_ahead, CHUNK});
+    write_items(w, o, &(Items){"exposure", a->n_exposure, write_exposure, exposure_ahead, CHUNK});
+    write_items(w, o, &(Items){"paths", paths_shown(r), write_path, NULL, CHUNK});
     jsonw_kint(w, "paths_total", (long long)a->paths_total);
-    write_items(w, o, &(Items){"assumed", s->n_workloads, write_assumed, NULL});
+    write_items(w, o, &(Items){"assumed", s->n_workloads, write_assumed, NULL, CHUNK});
 }
 
 /* The rest: the findings, the fix plan and the decisions. */
@@ -807,7 +824,8 @@ static void write_tail(JsonW *w, const Out *o)
 {
     const Report *r = o->r;
     if (r->findings)
-        write_items(w, o, &(Items){"findings", r->findings->n, write_finding, finding_ahead});
+        write_items(w, o,
+                    &(Items){"findings", r->findings->n, write_finding, finding_ahead, CHUNK});
     if (r->plan) write_plan(w, o, r->plan);
     if (r->decisions) {
         jsonw_key(w, "decisions");
