@@ -13,11 +13,50 @@
 #include "jsonw_int.h"
 #include "xalloc.h"
 
-/* A text buffer reused from item to item, so that writing one allocates nothing. */
+/* A string quoted once by a thread that writes it often, found by its address. */
+typedef struct {
+    const char *s;
+    uint32_t at, len; /* its quoted form in Scratch.quoted */
+} Quote;
+
+#define QUOTE_BITS 12 /* a plan's closed paths share a few thousand strings */
+
+/* A text buffer reused from item to item, so that writing one allocates nothing, and the
+ * strings a thread quoted. */
 typedef struct {
     char *buf; /* owned */
     size_t len, cap;
+    Quote *quotes; /* 2^QUOTE_BITS of them, by address; owned, NULL until needed */
+    JsonW quoted;  /* their quoted forms */
 } Scratch;
+
+static void scratch_done(Scratch *sc)
+{
+    free(sc->buf);
+    free(sc->quotes);
+    free(sc->quoted.buf);
+}
+
+/* Writes s, which stays as it is while the thread writes, as jsonw_string would. */
+static void write_string_quoted_once(JsonW *w, Scratch *sc, const char *s)
+{
+    if (!sc->quotes) {
+        sc->quotes = xcalloc((size_t)1 << QUOTE_BITS, sizeof *sc->quotes);
+        jsonw_init_buf(&sc->quoted, false);
+    }
+    Quote *q = &sc->quotes[((uintptr_t)s * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - QUOTE_BITS)];
+    if (q->s != s) {
+        if (sc->quoted.len > (1u << 24)) { /* strings all different: start again */
+            memset(sc->quotes, 0, ((size_t)1 << QUOTE_BITS) * sizeof *sc->quotes);
+            sc->quoted.len = 0;
+        }
+        q->s = s;
+        q->at = (uint32_t)sc->quoted.len;
+        jsonw_string(&sc->quoted, s);
+        q->len = (uint32_t)(sc->quoted.len - q->at);
+    }
+    jsonw_fast_raw(w, sc->quoted.buf + q->at, q->len);
+}
 
 static void scratch_add(Scratch *sc, const char *s)
 {
@@ -315,7 +354,7 @@ static void *format_chunks(void *arg)
         pthread_cond_signal(&c->formatted);
     }
     pthread_mutex_unlock(&c->lock);
-    free(sc.buf);
+    scratch_done(&sc);
     return NULL;
 }
 
@@ -405,7 +444,7 @@ static void *place_chunks(void *arg)
     }
     pthread_mutex_unlock(&c->lock);
     jsonw_part_done(&part);
-    free(sc.buf);
+    scratch_done(&sc);
     return NULL;
 }
 
@@ -445,7 +484,7 @@ static void write_items(JsonW *w, const Out *o, const Items *it)
         !(write_places(w, o, it, o->threads) || write_chunks(w, o, it, o->threads))) {
         Scratch sc = {0};
         write_range(w, o, it, 0, it->n, &sc);
-        free(sc.buf);
+        scratch_done(&sc);
     }
     jsonw_end(w);
 }
@@ -734,7 +773,6 @@ static void write_pathkeys(JsonW *w, const PathKey *keys, size_t n)
  * workloads, so the fixes are written in chunks on threads like the other large arrays). */
 static void write_fix(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
-    (void)sc;
     const Scenario *s = o->a->scenario;
     const FixItem *it = &o->r->plan->items[i];
     const Change *c = &it->change;
@@ -774,9 +812,9 @@ static void write_fix(JsonW *w, const Out *o, size_t i, Scratch *sc)
     for (size_t k = 0; k < it->n_closes; k++) {
         jsonw_fast_object_inline(w);
         jsonw_fast_key_lit(w, "from");
-        jsonw_string(w, it->closes[k].from);
+        write_string_quoted_once(w, sc, it->closes[k].from);
         jsonw_fast_key_lit(w, "to");
-        jsonw_string(w, it->closes[k].to);
+        write_string_quoted_once(w, sc, it->closes[k].to);
         jsonw_fast_end(w);
     }
     jsonw_fast_end(w);

@@ -180,6 +180,24 @@ Test(analysis_json, same_bytes_on_any_number_of_threads)
     const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "boundaries"), 0);
     cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "workload")->valuestring, "w-0",
                      "boundaries not by workload id");
+    /* each fix's paths are the ones the plan says it closes (the writer quotes each string
+     * once per thread, found by its address) */
+    const cJSON *fixes = cJSON_GetObjectItemCaseSensitive(doc, "fixes");
+    size_t n_closes = 0;
+    for (size_t i = 0; i < plan->n_items; i++) {
+        const cJSON *paths =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(fixes, (int)i), "paths");
+        cr_assert_eq(cJSON_GetArraySize(paths), (int)plan->items[i].n_closes, "fixes[%zu]", i);
+        for (size_t k = 0; k < plan->items[i].n_closes; k++, n_closes++) {
+            const cJSON *path = cJSON_GetArrayItem(paths, (int)k);
+            const PathKey *want = &plan->items[i].closes[k];
+            cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(path, "from")->valuestring,
+                             want->from, "fixes[%zu].paths[%zu]", i, k);
+            cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(path, "to")->valuestring, want->to,
+                             "fixes[%zu].paths[%zu]", i, k);
+        }
+    }
+    cr_assert_gt(n_closes, 5000);
     cJSON_Delete(doc);
     free(one);
     fixplan_free(plan);
