@@ -195,7 +195,7 @@ struct AtomicFile {
     char *path; /* as given, for messages */
     char *real; /* the file replaced: path, or the target of the link at path */
     char *dir;  /* its directory */
-    char *tmp;  /* the temporary file beside it */
+    char *tmp;  /* the temporary file beside it; NULL when writing straight to real */
     FILE *stream;
 };
 
@@ -206,6 +206,29 @@ static void atomic_free(AtomicFile *af)
     free(af->dir);
     free(af->tmp);
     free(af);
+}
+
+static char *cannot_write(const char *path, int e)
+{
+    if (e == ENOENT || e == ENOTDIR) return xasprintf("%s: no such directory", path);
+    if (e == EACCES || e == EPERM) return xasprintf("%s: permission denied", path);
+    return xasprintf("%s: cannot write: %s", path, strerror(e));
+}
+
+/* Output to something that is not a regular file (a device, a named pipe), written as it is. */
+static AtomicFile *open_direct(const char *path, char **err)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!f) {
+        *err = cannot_write(path, errno);
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    AtomicFile *af = xcalloc(1, sizeof *af);
+    af->path = xstrdup(path);
+    af->stream = f;
+    return af;
 }
 
 AtomicFile *file_atomic_open(const char *path, char **err)
@@ -222,6 +245,10 @@ AtomicFile *file_atomic_open(const char *path, char **err)
             *err = xasprintf("%s: is a directory, expected a file", path);
             free(target);
             return NULL;
+        }
+        if (!S_ISREG(st.st_mode)) { /* /dev/null, a named pipe: written to, never replaced */
+            free(target);
+            return open_direct(path, err);
         }
         mode = st.st_mode & 07777;
     } else {
@@ -243,13 +270,7 @@ AtomicFile *file_atomic_open(const char *path, char **err)
     af->tmp = xasprintf("%s/.%s.tmp-XXXXXX", af->dir, slash ? slash + 1 : af->real);
     int fd = mkstemp(af->tmp);
     if (fd < 0) {
-        int e = errno;
-        if (e == ENOENT || e == ENOTDIR)
-            *err = xasprintf("%s: no such directory", path);
-        else if (e == EACCES || e == EPERM)
-            *err = xasprintf("%s: permission denied", path);
-        else
-            *err = xasprintf("%s: cannot write: %s", path, strerror(e));
+        *err = cannot_write(path, errno);
         atomic_free(af);
         return NULL;
     }
@@ -277,7 +298,7 @@ void file_atomic_abort(AtomicFile *af)
 {
     if (!af) return;
     fclose(af->stream);
-    unlink(af->tmp);
+    if (af->tmp) unlink(af->tmp);
     atomic_free(af);
 }
 
@@ -286,8 +307,13 @@ bool file_atomic_commit(AtomicFile *af, char **err)
     int e = 0;
     errno = 0;
     if (fflush(af->stream) != 0 || ferror(af->stream)) e = errno ? errno : EIO;
-    if (e == 0 && fsync(fileno(af->stream)) != 0) e = errno;
+    if (e == 0 && af->tmp && fsync(fileno(af->stream)) != 0) e = errno;
     if (fclose(af->stream) != 0 && e == 0) e = errno;
+    if (!af->tmp) { /* written straight to it */
+        if (e != 0) *err = xasprintf("%s: cannot write: %s", af->path, strerror(e));
+        atomic_free(af);
+        return e == 0;
+    }
     if (e == 0 && rename(af->tmp, af->real) != 0) e = errno;
     if (e != 0) {
         unlink(af->tmp);

@@ -54,7 +54,9 @@ AtomicFile *file_atomic_open(const char *path, char **err);
 FILE *file_atomic_stream(AtomicFile *af);
 bool file_atomic_commit(AtomicFile *af, char **err);
 void file_atomic_abort(AtomicFile *af);
-/* The temporary file's name, for a signal handler to remove it. */
+/* The temporary file's name, for a signal handler to remove it; NULL when path is not a
+ * regular file (a device such as /dev/null, a named pipe): that is written to as it is, never
+ * replaced. */
 const char *file_atomic_temp(const AtomicFile *af);
 
 #endif

@@ -77,7 +77,7 @@ static void guard_temp(const AtomicFile *af)
         return;
     }
     const char *tmp = file_atomic_temp(af);
-    if (strlen(tmp) >= sizeof pending_temp) return; /* left behind if interrupted */
+    if (!tmp || strlen(tmp) >= sizeof pending_temp) return; /* none, or left if interrupted */
     strcpy(pending_temp, tmp);
     pending = 1;
     struct sigaction sa = {.sa_handler = on_fatal_signal};

@@ -182,6 +182,19 @@ cmp -s "$tmp/by-file.text" "$tmp/out.txt" || bad "analyze --output FILE did not 
 run analyze "$admin" --check -o "$tmp/check.txt"
 expect_rc 1 "analyze --check -o FILE"
 cmp -s "$tmp/by-file.text" "$tmp/check.txt" || bad "analyze --check -o FILE did not write the report"
+# -o to something that is not a regular file (a named pipe here; /dev/null alike) writes to it
+# and leaves it what it was, instead of renaming a temporary file over it
+mkfifo "$tmp/out-pipe"
+timeout 20 cat "$tmp/out-pipe" > "$tmp/from-pipe" &
+reader=$!
+timeout 20 "$bin" analyze "$admin" --format json -o "$tmp/out-pipe" < /dev/null > "$tmp/out" 2> "$tmp/err"
+rc=$?
+wait "$reader"
+expect_rc 0 "analyze -o NAMED_PIPE"
+expect_no_stderr "analyze -o NAMED_PIPE"
+[[ -p $tmp/out-pipe ]] || bad "analyze -o NAMED_PIPE replaced the pipe"
+cmp -s "$tmp/by-file.json" "$tmp/from-pipe" || bad "analyze -o NAMED_PIPE: the reader did not get the report"
+ls -a "$tmp" | grep -q '^\.out-pipe\.tmp' && bad "analyze -o NAMED_PIPE left a temporary file"
 run analyze tests/malformed/trailing-comma.json -o "$tmp/never.json"
 expect_rc 2 "analyze of a malformed file with -o"
 [[ -e $tmp/never.json ]] && bad "a failed analyze created its -o file"

@@ -3,6 +3,8 @@
  * (no cJSON tree) reads what the tree reader reads. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +280,42 @@ Test(scenario_json, file_write_atomic_replaces_and_keeps_the_mode)
     cr_assert_str_eq(data, "third");
     free(data);
     free(link);
+    free(path);
+    rm_tmpdir(dir);
+}
+
+static void *read_pipe(void *path)
+{
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    if (!file_read_all(path, 1000, &data, &len, &err)) free(err);
+    return data;
+}
+
+/* Something that is not a regular file (a named pipe, /dev/null) is written to as it is:
+ * renaming a file over it would replace the device or the pipe. */
+Test(scenario_json, file_write_atomic_writes_to_a_named_pipe_and_keeps_it, .timeout = 20)
+{
+    char *dir = make_tmpdir();
+    char *path = xasprintf("%s/pipe", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0, "mkfifo: %s", strerror(errno));
+    pthread_t reader;
+    cr_assert_eq(pthread_create(&reader, NULL, read_pipe, path), 0);
+    char *err = NULL;
+    cr_assert(file_write_atomic(path, "through\n", 8, &err), "%s", err ? err : "");
+    void *got = NULL;
+    pthread_join(reader, &got);
+    cr_assert_str_eq(got ? got : "(nothing)", "through\n");
+    free(got);
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the pipe was replaced");
+    DIR *d = opendir(dir);
+    size_t entries = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    cr_assert_eq(entries, 1, "a temporary file was left beside the pipe");
     free(path);
     rm_tmpdir(dir);
 }
