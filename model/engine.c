@@ -56,6 +56,9 @@ typedef struct {
     Edge *edges;       /* the edges built by this part (see Part), owned until joined */
     size_t n_edges, edge_cap;
     struct EdgeMemo *memo; /* building edges: where emit_recorded notes the calls */
+    uint32_t *edge_shape;  /* per workload: its shape in its part's EdgeMemo (shared by parts,
+                              each writing its own workloads) */
+    size_t n_edge_shapes;  /* this part's */
 } Ctx;
 
 enum { RISK_KEY = 1, RISK_WRITABLE = 2, RISK_ANY = 4 }; /* Analysis.mount_risk bits */
@@ -257,6 +260,7 @@ static void ctx_done(Ctx *x)
         free(x->mount_paths[w]);
     }
     free(x->mount_paths);
+    free(x->edge_shape);
     for (size_t h = 0; h < s->n_hosts; h++) {
         for (size_t k = 0; k < x->n_keys[h]; k++)
             free(x->keys[h][k].key_file);
@@ -712,6 +716,7 @@ static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
             keybuf_str(&memo.key, wl->hardening.items[i]);
         size_t shape;
         if (strmap_get(&memo.shapes, keybuf_text(&memo.key), &shape)) {
+            x->edge_shape[w] = (uint32_t)shape;
             for (size_t i = memo.first[shape]; i < memo.first[shape + 1]; i++) {
                 const EmitCall *e = &memo.calls[i];
                 emit_edge(x, e->t, e->k, false, w, (Level)e->level, e->mount, e->user,
@@ -720,6 +725,7 @@ static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
             continue;
         }
         shape = memo.n++;
+        x->edge_shape[w] = (uint32_t)shape;
         xgrow((void **)&memo.keys, &memo.cap, memo.n, sizeof *memo.keys);
         memo.first = xrealloc(memo.first, (memo.cap + 1) * sizeof *memo.first);
         memo.keys[shape] = xstrdup(keybuf_text(&memo.key));
@@ -739,6 +745,7 @@ static void build_edges(Ctx *x, const FromLists *f, size_t h0, size_t h1)
         x->memo = NULL;
         memo.first[shape + 1] = memo.n_calls;
     }
+    x->n_edge_shapes = memo.n;
     edge_memo_done(&memo);
     for (size_t h = h0; h < h1; h++) {
         for (int level = LEVEL_USER; level <= LEVEL_ADMIN; level++)
@@ -1961,6 +1968,68 @@ struct Lazy {
 };
 
 /* Judges the boundaries of part i's workloads (Analysis.boundaries is allocated). */
+/* A workload's two boundaries as judged, for the workloads alike (see judge_job). */
+typedef struct {
+    bool made;
+    uint8_t held; /* bit L: the attacker holds level L inside the workload */
+    BoundaryResult b[2];
+} Judged;
+
+/* Judges workload w's boundaries into iso and vol from its edges; sets held. */
+static void judge_workload(Part *pt, size_t w, BoundaryResult *iso, BoundaryResult *vol,
+                           bool held[3])
+{
+    Ctx *x = &pt->x;
+    Analysis *a = x->a;
+    const EdgeRange *range = pt->sr.range;
+    const Workload *wl = &x->s->workloads[w];
+    /* the attacker's own states in w: its account's level and what it reaches inside */
+    Level own = wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER;
+    held[own] = true;
+    for (int round = 0; round < 3; round++)
+        for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
+            if (!held[level]) continue;
+            uint32_t st = workload_state(w, (Level)level);
+            for (size_t i = range[st].begin; i < range[st].end; i++) {
+                const Edge *e = &a->edges[i];
+                if (!state_is_host(a, e->to) && state_owner(a, e->to) == w)
+                    held[state_level(a, e->to)] = true;
+            }
+        }
+    /* the techniques that break each boundary: gathered here, then kept in the part's pool
+     * (a catalog lists each technique once) */
+    size_t n_found[2] = {0, 0};
+    for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
+        if (!held[level]) continue;
+        uint32_t st = workload_state(w, (Level)level);
+        for (size_t i = range[st].begin; i < range[st].end; i++) {
+            const Edge *e = &a->edges[i];
+            BoundaryKind k = breaks(a, e, w);
+            if (k == BOUNDARY_NONE) continue;
+            int v = k == BOUNDARY_HOST_VOLUME;
+            BoundaryResult *b = v ? vol : iso;
+            b->fails = true;
+            bool seen = false;
+            for (size_t t = 0; t < n_found[v]; t++)
+                seen |= pt->found[v][t] == e->technique;
+            if (!seen) pt->found[v][n_found[v]++] = e->technique;
+            if (b->servicing == SERVICING_NONE || e->servicing < b->servicing)
+                b->servicing = (Servicing)e->servicing;
+        }
+    }
+    for (int v = 0; v < 2; v++) {
+        BoundaryResult *b = v ? vol : iso;
+        xqsort_r(pt->found[v], n_found[v], sizeof(uint32_t), technique_index_cmp,
+                 a->technique_rank);
+        b->techniques = pool_copy(pt->pool, pt->found[v], n_found[v]);
+        b->n_techniques = n_found[v];
+    }
+}
+
+/* Judges the boundaries of part i's workloads. A workload's edges follow from its shape (the
+ * edge memo's) and, for a technique that reaches the other workloads of its host, whether
+ * there are any: workloads alike in both are judged once and the rest get the same verdicts,
+ * technique lists and why-not lists. */
 static void judge_job(void *work, size_t part)
 {
     Work *wk = work;
@@ -1968,64 +2037,30 @@ static void judge_job(void *work, size_t part)
     Ctx *x = &pt->x;
     Analysis *a = x->a;
     const Scenario *s = x->s;
-    const EdgeRange *range = pt->sr.range;
     const bool *attacked = wk->attacked;
     Lazy *lazy = wk->lazy;
+    Judged *judged = xcalloc(2 * x->n_edge_shapes + 1, sizeof *judged);
     for (size_t w = 0; w < s->n_workloads; w++) {
-        if (a->host_of[w] < pt->h0 || a->host_of[w] >= pt->h1) continue;
-        const Workload *wl = &s->workloads[w];
+        size_t h = a->host_of[w];
+        if (h < pt->h0 || h >= pt->h1) continue;
         BoundaryResult *iso = &a->boundaries[2 * w], *vol = &a->boundaries[2 * w + 1];
+        Judged *j = &judged[2 * x->edge_shape[w] + (x->host_first[h + 1] - x->host_first[h] > 1)];
+        if (j->made) {
+            *iso = j->b[0];
+            *vol = j->b[1];
+        } else {
+            bool held[3] = {false, false, false};
+            iso->kind = BOUNDARY_ISOLATION;
+            vol->kind = BOUNDARY_HOST_VOLUME;
+            judge_workload(pt, w, iso, vol, held);
+            if (!lazy) explain_shape(x, pt->pool, w, held);
+            *j = (Judged){true, (uint8_t)(held[0] | held[1] << 1 | held[2] << 2), {*iso, *vol}};
+        }
         iso->workload = vol->workload = w;
-        iso->kind = BOUNDARY_ISOLATION;
-        vol->kind = BOUNDARY_HOST_VOLUME;
         iso->attacked = vol->attacked = attacked[w];
-        /* the attacker's own states in w: its account's level and what it reaches inside */
-        bool held[3] = {false, false, false};
-        Level own = wl->account == ACCOUNT_ADMIN ? LEVEL_ADMIN : LEVEL_USER;
-        held[own] = true;
-        for (int round = 0; round < 3; round++)
-            for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
-                if (!held[level]) continue;
-                uint32_t st = workload_state(w, (Level)level);
-                for (size_t i = range[st].begin; i < range[st].end; i++) {
-                    const Edge *e = &a->edges[i];
-                    if (!state_is_host(a, e->to) && state_owner(a, e->to) == w)
-                        held[state_level(a, e->to)] = true;
-                }
-            }
-        /* the techniques that break each boundary: gathered here, then kept in the part's
-         * pool (a catalog lists each technique once) */
-        size_t n_found[2] = {0, 0};
-        for (int level = LEVEL_USER; level <= LEVEL_VM; level++) {
-            if (!held[level]) continue;
-            uint32_t st = workload_state(w, (Level)level);
-            for (size_t i = range[st].begin; i < range[st].end; i++) {
-                const Edge *e = &a->edges[i];
-                BoundaryKind k = breaks(a, e, w);
-                if (k == BOUNDARY_NONE) continue;
-                int v = k == BOUNDARY_HOST_VOLUME;
-                BoundaryResult *b = v ? vol : iso;
-                b->fails = true;
-                bool seen = false;
-                for (size_t t = 0; t < n_found[v]; t++)
-                    seen |= pt->found[v][t] == e->technique;
-                if (!seen) pt->found[v][n_found[v]++] = e->technique;
-                if (b->servicing == SERVICING_NONE || e->servicing < b->servicing)
-                    b->servicing = (Servicing)e->servicing;
-            }
-        }
-        for (int v = 0; v < 2; v++) {
-            BoundaryResult *b = v ? vol : iso;
-            xqsort_r(pt->found[v], n_found[v], sizeof(uint32_t), technique_index_cmp,
-                     a->technique_rank);
-            b->techniques = pool_copy(pt->pool, pt->found[v], n_found[v]);
-            b->n_techniques = n_found[v];
-        }
-        if (lazy)
-            lazy->held[w] = (uint8_t)(held[0] | held[1] << 1 | held[2] << 2);
-        else
-            explain_shape(x, pt->pool, w, held);
+        if (lazy) lazy->held[w] = j->held;
     }
+    free(judged);
 }
 
 void engine_explain(Analysis *a, size_t w)
@@ -2087,6 +2122,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
 
     Ctx x = {.s = s, .c = c, .a = a};
     index_scenario(&x);
+    x.edge_shape = xmalloc((s->n_workloads + 1) * sizeof *x.edge_shape);
     a->technique_rank = technique_ranks(c);
     for (size_t w = 0; w < s->n_workloads; w++) {
         const Workload *wl = &s->workloads[w];

@@ -474,6 +474,47 @@ Test(engine, catalog_file_technique_creates_paths)
     scenario_free(s);
 }
 
+/* Workloads alike are judged once; a technique that reaches the other workloads of the host
+ * breaks the boundary only of a workload that has some beside it. */
+Test(engine, a_workload_alone_on_its_host_is_judged_apart_from_one_alike_with_neighbours)
+{
+    const char *extra =
+        "{\"breakout_catalog\": 1, \"techniques\": [{\"id\": \"reach-the-neighbours\", "
+        "\"name\": \"Reach the workloads beside it\", \"boundary\": \"isolation\", "
+        "\"servicing\": \"by-design\", \"effort\": 2, \"when\": [{\"from\": "
+        "[\"workload-admin\"], \"effect\": \"host-workloads\"}], \"teaching\": \"t\", "
+        "\"source\": \"s\"}]}";
+    char *err = NULL;
+    cr_assert(catalog_merge_text(cat, extra, strlen(extra), "extra.json", &err), "%s", err);
+    Scenario *s = scenario_new("neighbours");
+    s->assume[ASSUME_KERNEL_EXPLOIT] = false;
+    scenario_add_tenant(s, "contoso", TRUST_TRUSTED);
+    scenario_add_tenant(s, "guest", TRUST_UNTRUSTED);
+    scenario_add_host(s, "node-1", OS_LINUX);
+    scenario_add_host(s, "node-2", OS_LINUX);
+    const char *ids[] = {"alone", "beside", "neighbour"};
+    const char *tenants[] = {"guest", "guest", "contoso"};
+    const char *hosts[] = {"node-1", "node-2", "node-2"};
+    for (int i = 0; i < 3; i++) {
+        Workload *w = scenario_add_workload(s, ids[i], tenants[i], hosts[i]);
+        w->isolation = ISOLATION_HYPERV;
+        w->account = ACCOUNT_ADMIN;
+    }
+    for (int pass = 0; pass < 2; pass++) { /* either judged first */
+        Analysis *a = run(s);
+        const BoundaryResult *alone = boundary(a, "alone", BOUNDARY_ISOLATION);
+        const BoundaryResult *beside = boundary(a, "beside", BOUNDARY_ISOLATION);
+        cr_assert_not(alone->fails, "pass %d: alone on its host, yet its isolation fails", pass);
+        cr_assert(beside->fails, "pass %d", pass);
+        cr_assert(has_technique(a, beside, "reach-the-neighbours"), "pass %d", pass);
+        analysis_free(a);
+        Workload first = s->workloads[0]; /* the other order */
+        s->workloads[0] = s->workloads[1];
+        s->workloads[1] = first;
+    }
+    scenario_free(s);
+}
+
 Test(engine, catalog_errors_name_the_place_and_leave_the_catalog_alone)
 {
     size_t before = cat->n;
