@@ -104,7 +104,7 @@ typedef struct {
 } Quoted;
 
 static void quoted_init(Quoted *q, const Analysis *a, size_t n,
-                        const char *(*id)(const Analysis *, size_t))
+                        const char *(*id)(const void *, size_t))
 {
     JsonW w;
     jsonw_init_buf(&w, false);
@@ -130,82 +130,65 @@ static inline void write_quoted(JsonW *w, const Quoted *q, size_t i)
     jsonw_fast_raw(w, q->text + q->at[i], q->at[i + 1] - q->at[i]);
 }
 
-static const char *host_id(const Analysis *a, size_t i)
+static const char *host_id(const void *ctx, size_t i)
 {
+    const Analysis *a = ctx;
     return a->scenario->hosts[i].id;
 }
-static const char *tenant_id(const Analysis *a, size_t i)
+static const char *tenant_id(const void *ctx, size_t i)
 {
+    const Analysis *a = ctx;
     return a->scenario->tenants[i].id;
 }
-static const char *workload_id(const Analysis *a, size_t i)
+static const char *workload_id(const void *ctx, size_t i)
 {
+    const Analysis *a = ctx;
     return a->scenario->workloads[i].id;
 }
-static const char *technique_id(const Analysis *a, size_t i)
+static const char *technique_id(const void *ctx, size_t i)
 {
+    const Analysis *a = ctx;
     return a->catalog->techniques[i].id;
 }
 /* The names of enumerations, quoted once too (some findings' texts are long). */
-static const char *boundary_at_name(const Analysis *a, size_t i)
+static const char *boundary_at_name(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return boundary_name((BoundaryKind)i);
 }
-static const char *servicing_at_name(const Analysis *a, size_t i)
+static const char *servicing_at_name(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return servicing_name((Servicing)i);
 }
-static const char *severity_at_name(const Analysis *a, size_t i)
+static const char *severity_at_name(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return severity_name((Severity)i);
 }
-static const char *finding_id_at(const Analysis *a, size_t i)
+static const char *finding_id_at(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return finding_kind_id((FindingKind)i);
 }
-static const char *finding_title_at(const Analysis *a, size_t i)
+static const char *finding_title_at(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return finding_title((FindingKind)i);
 }
-static const char *finding_source_at(const Analysis *a, size_t i)
+static const char *finding_source_at(const void *ctx, size_t i)
 {
-    (void)a;
+    (void)ctx;
     return finding_source((FindingKind)i);
 }
 
-/* An id with its first 8 bytes as a big-endian number (zeros after its end): sorting compares
- * numbers, and strings only where those are equal. */
-typedef struct {
-    uint64_t prefix;
-    const char *id;
-    size_t index;
-} IdKey;
-
-static int id_key_order(const void *x, const void *y)
-{
-    const IdKey *p = x, *q = y;
-    int c = id_compare(p->prefix, p->id, q->prefix, q->id);
-    return c ? c : p->index < q->index ? -1 : p->index > q->index;
-}
-
 /* The indices 0..n-1 ordered by id, as strcmp orders the ids. Owned. */
-static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const Analysis *, size_t))
+static size_t *id_order(const Analysis *a, size_t n, const char *(*id)(const void *, size_t))
 {
-    IdKey *keys = xcalloc(n + 1, sizeof *keys);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = id(a, i);
-        keys[i] = (IdKey){id_prefix(s), s, i};
-    }
-    xqsort(keys, n, sizeof *keys, id_key_order);
     size_t *order = xcalloc(n + 1, sizeof *order);
     for (size_t i = 0; i < n; i++)
-        order[i] = keys[i].index;
-    free(keys);
+        order[i] = i;
+    id_sort(order, n, id, a);
     return order;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idkey.h"
 #include "keybuf.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -1125,16 +1126,14 @@ static int cmp_size(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static int id_order(const void *x, const void *y, void *ctx)
+static const char *workload_id(const void *ctx, size_t i)
 {
-    const Scenario *s = ctx;
-    return strcmp(s->workloads[*(const size_t *)x].id, s->workloads[*(const size_t *)y].id);
+    return ((const Scenario *)ctx)->workloads[i].id;
 }
 
-static int tenant_id_order(const void *x, const void *y, void *ctx)
+static const char *tenant_id(const void *ctx, size_t i)
 {
-    const Scenario *s = ctx;
-    return strcmp(s->tenants[*(const size_t *)x].id, s->tenants[*(const size_t *)y].id);
+    return ((const Scenario *)ctx)->tenants[i].id;
 }
 
 /* Appends an item closing the keys of `closes` (taken; never a NULL array, as pathkeys_of). */
@@ -1173,7 +1172,7 @@ static void join_index(Join *j)
     j->starts = xmalloc((nw + 1) * sizeof *j->starts);
     for (size_t w = 0; w < nw; w++)
         if (a->is_start[w]) j->starts[j->n_starts++] = w;
-    xqsort_r(j->starts, j->n_starts, sizeof *j->starts, id_order, (void *)s);
+    id_sort(j->starts, j->n_starts, workload_id, s);
     j->by_host_first = xcalloc(nh + 2, sizeof *j->by_host_first);
     for (size_t i = 0; i < j->n_starts; i++)
         j->by_host_first[a->host_of[j->starts[i]] + 1]++;
@@ -1188,7 +1187,7 @@ static void join_index(Join *j)
     size_t *tenant_order = xmalloc((nt + 1) * sizeof *tenant_order);
     for (size_t t = 0; t < nt; t++)
         tenant_order[t] = t;
-    xqsort_r(tenant_order, nt, sizeof *tenant_order, tenant_id_order, (void *)s);
+    id_sort(tenant_order, nt, tenant_id, s);
     size_t *tenant_rank = xmalloc((nt + 1) * sizeof *tenant_rank);
     for (size_t r = 0; r < nt; r++)
         tenant_rank[tenant_order[r]] = r;
