@@ -111,27 +111,45 @@ char *state_label(const Analysis *a, uint32_t state)
 
 /* ---- preparing facts --------------------------------------------------------------------- */
 
-static void index_scenario(Ctx *x)
+/* Each workload's host and tenant, looked up by id in parts of the workloads. */
+typedef struct {
+    const Scenario *s;
+    Analysis *a;
+    StrMap tenants, hosts;
+    size_t n;
+} Lookups;
+
+static void lookup_job(void *ctx, size_t part)
+{
+    Lookups *l = ctx;
+    const Scenario *s = l->s;
+    for (size_t w = s->n_workloads * part / l->n; w < s->n_workloads * (part + 1) / l->n; w++) {
+        bool ok = strmap_get(&l->hosts, s->workloads[w].host, &l->a->host_of[w]) &&
+                  strmap_get(&l->tenants, s->workloads[w].tenant, &l->a->tenant_of[w]);
+        assert(ok && "engine_analyze needs a validated scenario");
+        (void)ok;
+    }
+}
+
+static void index_scenario(Ctx *x, const EngineRunner *runner)
 {
     const Scenario *s = x->s;
     Analysis *a = x->a;
-    StrMap tenants, hosts;
-    strmap_init(&tenants);
-    strmap_init(&hosts);
+    Lookups l = {s, a, .n = runner && runner->parts > 1 ? runner->parts : 1};
+    strmap_init(&l.tenants);
+    strmap_init(&l.hosts);
     for (size_t i = 0; i < s->n_tenants; i++)
-        strmap_put(&tenants, s->tenants[i].id, i);
+        strmap_put(&l.tenants, s->tenants[i].id, i);
     for (size_t i = 0; i < s->n_hosts; i++)
-        strmap_put(&hosts, s->hosts[i].id, i);
-    a->host_of = xcalloc(s->n_workloads, sizeof *a->host_of);
-    a->tenant_of = xcalloc(s->n_workloads, sizeof *a->tenant_of);
+        strmap_put(&l.hosts, s->hosts[i].id, i);
+    a->host_of = xmalloc((s->n_workloads + 1) * sizeof *a->host_of);
+    a->tenant_of = xmalloc((s->n_workloads + 1) * sizeof *a->tenant_of);
+    runner_run(runner, lookup_job, &l, l.n);
+    strmap_done(&l.tenants);
+    strmap_done(&l.hosts);
     x->host_first = xcalloc(s->n_hosts + 1, sizeof *x->host_first);
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        bool ok = strmap_get(&hosts, s->workloads[w].host, &a->host_of[w]) &&
-                  strmap_get(&tenants, s->workloads[w].tenant, &a->tenant_of[w]);
-        assert(ok && "engine_analyze needs a validated scenario");
-        (void)ok;
+    for (size_t w = 0; w < s->n_workloads; w++)
         x->host_first[a->host_of[w] + 1]++;
-    }
     for (size_t h = 0; h < s->n_hosts; h++)
         x->host_first[h + 1] += x->host_first[h];
     x->host_workloads = xcalloc(s->n_workloads, sizeof *x->host_workloads);
@@ -141,8 +159,6 @@ static void index_scenario(Ctx *x)
         x->host_workloads[x->host_first[h] + fill[h]++] = w;
     }
     free(fill);
-    strmap_done(&tenants);
-    strmap_done(&hosts);
 
     x->mount_paths = xcalloc(s->n_workloads + 1, sizeof *x->mount_paths);
     x->keys = xcalloc(s->n_hosts + 1, sizeof *x->keys);
@@ -2061,6 +2077,15 @@ static void judge_job(void *work, size_t part)
         if (lazy) lazy->held[w] = j->held;
     }
     free(judged);
+    if (lazy) return; /* engine_explain reads the rest later */
+    /* freed here, on the part's thread, rather than all by ctx_done */
+    for (size_t i = x->host_first[pt->h0]; i < x->host_first[pt->h1]; i++) {
+        size_t w = x->host_workloads[i];
+        for (size_t m = 0; x->mount_paths[w] && m < s->workloads[w].n_mounts; m++)
+            free(x->mount_paths[w][m]);
+        free(x->mount_paths[w]);
+        x->mount_paths[w] = NULL;
+    }
 }
 
 void engine_explain(Analysis *a, size_t w)
@@ -2121,7 +2146,7 @@ Analysis *engine_analyze(const Scenario *s, const Catalog *c, const EngineOption
     a->is_start = xcalloc(s->n_workloads + 1, sizeof *a->is_start);
 
     Ctx x = {.s = s, .c = c, .a = a};
-    index_scenario(&x);
+    index_scenario(&x, opt ? opt->runner : NULL);
     x.edge_shape = xmalloc((s->n_workloads + 1) * sizeof *x.edge_shape);
     a->technique_rank = technique_ranks(c);
     for (size_t w = 0; w < s->n_workloads; w++) {
