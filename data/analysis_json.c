@@ -19,7 +19,7 @@ typedef struct {
     uint32_t at, len; /* its quoted form in Scratch.quoted */
 } Quote;
 
-#define QUOTE_BITS 12 /* a plan's closed paths share a few thousand strings */
+#define QUOTE_BITS 14 /* a plan's closed paths share some thousands of strings */
 
 /* A text buffer reused from item to item, so that writing one allocates nothing, and the
  * strings a thread quoted. */
