@@ -1517,12 +1517,9 @@ static void walk_job(void *work, size_t part)
     Triples *tr = &pt->tr;
     PathSet *ps = &pt->ps;
     Portals *portals = &pt->portals;
-    /* written before read: a page of a calloc that is read first maps the zero page, and its
-     * first write then flushed every thread's TLB (7% of a 150k analysis once) */
-    sr->st =
-        memset(xmalloc((a->n_states + 1) * sizeof *sr->st), 0, (a->n_states + 1) * sizeof *sr->st);
-    sp->st =
-        memset(xmalloc((a->n_states + 1) * sizeof *sp->st), 0, (a->n_states + 1) * sizeof *sp->st);
+    /* written before read (xcalloc_written: 7% of a 150k analysis went to TLB flushes once) */
+    sr->st = xcalloc_written(a->n_states + 1, sizeof *sr->st);
+    sp->st = xcalloc_written(a->n_states + 1, sizeof *sp->st);
     portals->of_state = xmalloc((a->n_states + 1) * sizeof *portals->of_state);
     for (size_t i = 0; i <= a->n_states; i++)
         portals->of_state[i] = -1;

@@ -39,7 +39,7 @@ void strmap_done(StrMap *m)
 static void rehash(StrMap *m, size_t n_slots)
 {
     free(m->slots);
-    m->slots = xcalloc(n_slots, sizeof *m->slots);
+    m->slots = xcalloc_written(n_slots, sizeof *m->slots); /* probes read before writing */
     m->n_slots = n_slots;
     for (size_t e = 0; e < m->n; e++) {
         size_t j = m->entries[e].hash & (n_slots - 1);

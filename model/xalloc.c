@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,16 @@ void *xcalloc(size_t count, size_t size)
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p) out_of_memory(count * size);
     return p;
+}
+
+void *xcalloc_written(size_t count, size_t size)
+{
+    count = count ? count : 1;
+    size = size ? size : 1;
+    if (count > SIZE_MAX / size) out_of_memory(SIZE_MAX);
+    void *p = xmalloc(count * size);
+    __asm__ volatile("" : : "r"(p) : "memory"); /* else the compiler makes it calloc again */
+    return memset(p, 0, count * size);
 }
 
 void *xrealloc(void *ptr, size_t size)

@@ -13,6 +13,11 @@ void xalloc_set_abort_hook(XallocAbortHook hook);
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
+/* As xcalloc, but zeroed by writing it: calloc leaves a large block of new memory unmapped,
+ * so that reading it first maps the shared zero page and writing it then copies that page
+ * and flushes the TLB of every CPU running a thread of the process. For tables read before
+ * they are written (a third of the time of validating 300k workloads went to those flushes). */
+void *xcalloc_written(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 /* Grows *ptr (of *cap elements of size elem) so that it holds at least need elements. */
 void xgrow(void **ptr, size_t *cap, size_t need, size_t elem);

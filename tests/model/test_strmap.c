@@ -1,7 +1,10 @@
 /* strmap: ids to indices for large scenarios (scenario_validate, diff). */
 #include <criterion/criterion.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strmap.h"
 #include "xalloc.h"
@@ -65,4 +68,27 @@ Test(strmap, many_keys_growing)
 Test(strmap, many_keys_reserved)
 {
     many(true);
+}
+
+/* The tables' memory (xcalloc_written): zeroed, even where a freed block held something. */
+Test(strmap, xcalloc_written_gives_zeroed_memory)
+{
+    size_t n = (size_t)1 << 20;
+    unsigned char *p = xmalloc(n);
+    memset(p, 0xff, n);
+    free(p);
+    for (int round = 0; round < 2; round++) {
+        unsigned char *z = xcalloc_written(n / 8, 8);
+        size_t nonzero = 0;
+        for (size_t i = 0; i < n; i++)
+            nonzero += z[i] != 0;
+        cr_assert_eq(nonzero, 0, "round %d: %zu bytes not zero", round, nonzero);
+        memset(z, 0xff, n);
+        free(z);
+    }
+}
+
+Test(strmap, xcalloc_written_refuses_a_size_that_overflows, .signal = SIGABRT)
+{
+    xcalloc_written(SIZE_MAX / 2, 4);
 }
