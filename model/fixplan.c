@@ -922,9 +922,9 @@ typedef struct {
     size_t n, cap;
 } KeyList;
 
-static void key_push(KeyList *l, const char *from, const char *to)
+static inline void key_push(KeyList *l, const char *from, const char *to)
 {
-    xgrow((void **)&l->keys, &l->cap, l->n + 1, sizeof *l->keys);
+    if (l->n == l->cap) xgrow((void **)&l->keys, &l->cap, l->n + 1, sizeof *l->keys);
     l->keys[l->n++] = (PathKey){(char *)from, (char *)to};
 }
 
@@ -1136,14 +1136,16 @@ static const char *tenant_id(const void *ctx, size_t i)
     return ((const Scenario *)ctx)->tenants[i].id;
 }
 
-/* Appends an item closing the keys of `closes` (taken; never a NULL array, as pathkeys_of). */
+/* Appends an item closing the keys of `closes` (copied into a block of their own, never NULL,
+ * as pathkeys_of gives; closes is emptied for the next item). */
 static FixItem *plan_add(FixPlan *plan, size_t *cap, Change change, KeyList *closes)
 {
-    xgrow((void **)&closes->keys, &closes->cap, 1, sizeof *closes->keys);
+    PathKey *keys = xmalloc((closes->n + 1) * sizeof *keys);
+    if (closes->n) memcpy(keys, closes->keys, closes->n * sizeof *keys);
     xgrow((void **)&plan->items, cap, plan->n_items + 1, sizeof *plan->items);
     FixItem *it = &plan->items[plan->n_items++];
-    *it = (FixItem){change, closes->keys, closes->n};
-    *closes = (KeyList){0};
+    *it = (FixItem){change, keys, closes->n};
+    closes->n = 0;
     return it;
 }
 
@@ -1391,6 +1393,7 @@ static FixPlan *join_plan(Join *j)
         }
         plan_add(plan, &cap_items, (Change){CHANGE_TENANT_DEDICATED, t, 0, h}, &closes);
     }
+    free(closes.keys);
 
     KeyList left = {0};
     for (size_t i = 0; i < j->n_starts; i++) {
