@@ -373,6 +373,7 @@ bool jsonw_part_write_at(const JsonW *w, const JsonW *part, bool follows, long l
 
 bool jsonw_parts_end(JsonW *w, long long end, bool wrote)
 {
+    if (fseeko(w->file, (off_t)end, SEEK_SET) != 0) return false; /* w as it was */
     if (wrote) w->first[w->depth] = false;
-    return fseeko(w->file, (off_t)end, SEEK_SET) == 0;
+    return true;
 }

@@ -74,7 +74,8 @@ void jsonw_part_done(JsonW *part);
  * elements by jsonw_part_restart. Whether a comma goes before its first element is known only
  * when its place is (follows: some element comes before it): jsonw_part_bytes tells how many
  * bytes it takes then, and jsonw_part_write_at writes them (false on an error). jsonw_parts_end
- * has w go on at end, after the parts (wrote: they held some element); false when it cannot. */
+ * has w go on at end, after the parts (wrote: they held some element); false, w as it was,
+ * when it cannot. */
 long long jsonw_parts_begin(JsonW *w);
 void jsonw_part_restart(JsonW *part);
 size_t jsonw_part_bytes(const JsonW *part, bool follows);
