@@ -40,6 +40,10 @@ static void scratch_done(Scratch *sc)
 /* Writes s, which stays as it is while the thread writes, as jsonw_string would. */
 static void write_string_quoted_once(JsonW *w, Scratch *sc, const char *s)
 {
+    if (!s) {
+        jsonw_null(w);
+        return;
+    }
     if (!sc->quotes) {
         sc->quotes = xcalloc((size_t)1 << QUOTE_BITS, sizeof *sc->quotes);
         jsonw_init_buf(&sc->quoted, false);
@@ -876,6 +880,14 @@ void analysis_json_end(JsonDoc *d)
 {
     write_tail(&d->w, &d->o);
     jsonw_finish(&d->w);
+    out_done(&d->o);
+    free(d);
+}
+
+void analysis_json_abandon(JsonDoc *d)
+{
+    if (!d) return;
+    free(d->w.buf);
     out_done(&d->o);
     free(d);
 }

@@ -35,6 +35,8 @@ void analysis_write_json(const Report *r, FILE *out);
 typedef struct JsonDoc JsonDoc;
 JsonDoc *analysis_json_begin(const Report *r, FILE *out);
 void analysis_json_end(JsonDoc *d);
+/* Frees d without writing the rest (the output is to be thrown away); NULL does nothing. */
+void analysis_json_abandon(JsonDoc *d);
 /* Writes r into an owned string. */
 char *analysis_to_json(const Report *r);
 

@@ -173,6 +173,7 @@ int cmd_analyze(CliOptions *o)
     FixPlan *plan = NULL;
     DecisionBook *book = NULL;
     AtomicFile *af = NULL;
+    JsonDoc *doc = NULL; /* the JSON document's first part, written beside the findings */
     if (!s) goto done;
     phase(&ph, "load");
 
@@ -212,6 +213,7 @@ int cmd_analyze(CliOptions *o)
         threads.run(threads.runner, aftermath_job, &am, n_jobs);
         findings = am.findings;
         plan = am.plan;
+        doc = am.doc;
     }
     phase(&ph, early ? "findings+plan+items" : o->no_plan ? "findings" : "findings+plan");
     bool recorded =
@@ -220,7 +222,7 @@ int cmd_analyze(CliOptions *o)
                                             &book);
     if (!recorded) goto done;
     phase(&ph, "decisions");
-    assert(!am.doc || !book); /* the items were written without decisions */
+    assert(!doc || !book); /* the items were written without decisions */
     r.findings = findings;
     r.plan = plan;
     r.decisions = book;
@@ -229,10 +231,11 @@ int cmd_analyze(CliOptions *o)
     switch (f) {
     case 0: report_write_text(&r, out, to_stdout && cli_use_colour(STDOUT_FILENO)); break;
     case 1:
-        if (am.doc)
-            analysis_json_end(am.doc);
+        if (doc)
+            analysis_json_end(doc);
         else
             analysis_write_json(&r, out);
+        doc = NULL;
         break;
     case 2: report_write_md(&r, out); break;
     case 3: report_write_html(&r, out); break;
@@ -262,6 +265,7 @@ int cmd_analyze(CliOptions *o)
         status = book ? record_check(book, a) : a->paths_total > 0 ? EXIT_FOUND : EXIT_DONE;
 
 done:
+    analysis_json_abandon(doc);
     if (af) {
         file_atomic_abort(af);
         guard_temp(NULL);

@@ -238,6 +238,27 @@ Test(analysis_json, begun_before_the_findings_and_plan)
     fleet_done(&x);
 }
 
+/* A closed path's missing string is written null, as jsonw_string writes it (the writer
+ * quotes each string once per thread and finds it again by its address). */
+Test(analysis_json, a_missing_string_in_a_closed_path_is_null)
+{
+    Fleet x;
+    fleet(&x, 10);
+    PathKey keys[] = {{(char *)"w-1", NULL}, {NULL, (char *)"host:node-0"}};
+    FixItem item = {{CHANGE_ISOLATION_HYPERV, 1, 0, 0}, keys, 2};
+    FixPlan plan = {.items = &item, .n_items = 1};
+    Report r = {.analysis = x.a, .findings = x.f, .plan = &plan, .threads = 1};
+    char *json = analysis_to_json(&r);
+    cr_assert_not_null(strstr(json, "{\"from\": \"w-1\", \"to\": null}, "
+                                    "{\"from\": null, \"to\": \"host:node-0\"}"),
+                       "%s", strstr(json, "\"fixes\""));
+    cJSON *doc = cJSON_Parse(json);
+    cr_assert_not_null(doc, "not JSON");
+    cJSON_Delete(doc);
+    free(json);
+    fleet_done(&x);
+}
+
 /* A file that cannot take the whole document (over the process's file size limit) is an error
  * on the FILE, as any failed write is, whichever thread hit it. */
 Test(analysis_json, a_write_that_fails_is_an_error_on_the_file)
