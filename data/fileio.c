@@ -215,10 +215,17 @@ static char *cannot_write(const char *path, int e)
     return xasprintf("%s: cannot write: %s", path, strerror(e));
 }
 
-/* Output to something that is not a regular file (a device, a named pipe), written as it is. */
+/* Output to something that is not a regular file (a device, a named pipe), written as it is
+ * (a named pipe waits for its reader, as the shell's > does). NULL with *err unset when path
+ * turned out to be a regular file after all (replaced meanwhile): written the usual way. */
 static AtomicFile *open_direct(const char *path, char **err)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        close(fd);
+        return NULL;
+    }
     FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
         *err = cannot_write(path, errno);
@@ -247,8 +254,12 @@ AtomicFile *file_atomic_open(const char *path, char **err)
             return NULL;
         }
         if (!S_ISREG(st.st_mode)) { /* /dev/null, a named pipe: written to, never replaced */
-            free(target);
-            return open_direct(path, err);
+            *err = NULL;
+            AtomicFile *af = open_direct(path, err);
+            if (af || *err) {
+                free(target);
+                return af;
+            }
         }
         mode = st.st_mode & 07777;
     } else {

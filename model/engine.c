@@ -1980,7 +1980,6 @@ struct Lazy {
     WhyNotPool *pool; /* engine_explain's lists (one of the analysis' pools) */
 };
 
-/* Judges the boundaries of part i's workloads (Analysis.boundaries is allocated). */
 /* A workload's two boundaries as judged, for the workloads alike (see judge_job). */
 typedef struct {
     bool made;

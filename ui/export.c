@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis_json.h"
 #include "fileio.h"
@@ -54,6 +55,11 @@ static bool export_check(Explorer *ex, Form *f)
     }
     if (file[strlen(file) - 1] == '/') {
         snprintf(f->error, sizeof f->error, "that is a directory: add a file name");
+        return false;
+    }
+    struct stat st; /* writing to a named pipe would wait for a reader, the screen frozen */
+    if (stat(file, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        snprintf(f->error, sizeof f->error, "that is a named pipe: choose a file");
         return false;
     }
     f->error[0] = '\0';
