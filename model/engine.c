@@ -124,10 +124,13 @@ static void lookup_job(void *ctx, size_t part)
     Lookups *l = ctx;
     const Scenario *s = l->s;
     for (size_t w = s->n_workloads * part / l->n; w < s->n_workloads * (part + 1) / l->n; w++) {
-        bool ok = strmap_get(&l->hosts, s->workloads[w].host, &l->a->host_of[w]) &&
-                  strmap_get(&l->tenants, s->workloads[w].tenant, &l->a->tenant_of[w]);
+        size_t h = 0, t = 0; /* (in range even if the scenario was not validated) */
+        bool ok = strmap_get(&l->hosts, s->workloads[w].host, &h) &&
+                  strmap_get(&l->tenants, s->workloads[w].tenant, &t);
         assert(ok && "engine_analyze needs a validated scenario");
         (void)ok;
+        l->a->host_of[w] = h;
+        l->a->tenant_of[w] = t;
     }
 }
 
