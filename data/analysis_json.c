@@ -130,6 +130,17 @@ static void quoted_done(Quoted *q)
     free(q->at);
 }
 
+/* A string literal as it is, with nothing before it (put straight into a line being
+ * written). */
+#define PUT_LIT(w, lit) jsonw_put((w), (lit), sizeof(lit) - 1)
+
+/* Id i as it is, with nothing before it (put straight into a line being written). */
+static inline void put_quoted(JsonW *w, const Quoted *q, size_t i)
+{
+    assert(i < q->n);
+    jsonw_put(w, q->text + q->at[i], q->at[i + 1] - q->at[i]);
+}
+
 static inline void write_quoted(JsonW *w, const Quoted *q, size_t i)
 {
     assert(i < q->n);
@@ -565,49 +576,59 @@ static void boundary_ahead(const Out *o, size_t i, size_t n)
     }
 }
 
+/* Puts the n items of list (by the ids in q), each but the first after ", ". */
+static void put_quoted_list(JsonW *w, const Quoted *q, const uint32_t *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (k) PUT_LIT(w, ", ");
+        put_quoted(w, q, list[k]);
+    }
+}
+
+/* Boundary i: its 300,000 lines at 150k are written straight into w's buffer, inside the
+ * object, as the calls for its keys and values would write them. */
 static void write_boundary(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
-    (void)sc;
     const Analysis *a = o->a;
     const BoundaryResult *b = boundary_at(o, i);
     jsonw_fast_object_inline(w);
-    jsonw_fast_key_lit(w, "workload");
-    write_quoted(w, &o->workloads, b->workload);
-    jsonw_fast_key_lit(w, "tenant");
-    write_quoted(w, &o->tenants, a->tenant_of[b->workload]);
-    jsonw_fast_key_lit(w, "host");
-    write_quoted(w, &o->hosts, a->host_of[b->workload]);
-    jsonw_fast_key_lit(w, "kind");
-    write_quoted(w, &o->boundary_names, b->kind);
-    jsonw_fast_key_lit(w, "verdict");
+    assert(w->pretty);
+    PUT_LIT(w, "\"workload\": ");
+    put_quoted(w, &o->workloads, b->workload);
+    PUT_LIT(w, ", \"tenant\": ");
+    put_quoted(w, &o->tenants, a->tenant_of[b->workload]);
+    PUT_LIT(w, ", \"host\": ");
+    put_quoted(w, &o->hosts, a->host_of[b->workload]);
+    PUT_LIT(w, ", \"kind\": ");
+    put_quoted(w, &o->boundary_names, b->kind);
     if (b->fails)
-        jsonw_fast_string_lit(w, "fails");
+        PUT_LIT(w, ", \"verdict\": \"fails\", \"techniques\": [");
     else
-        jsonw_fast_string_lit(w, "holds");
-    jsonw_fast_key_lit(w, "techniques");
-    jsonw_fast_array(w);
-    for (size_t k = 0; k < b->n_techniques; k++)
-        write_quoted(w, &o->techniques, b->techniques[k]);
-    jsonw_fast_end(w);
-    jsonw_fast_key_lit(w, "servicing");
+        PUT_LIT(w, ", \"verdict\": \"holds\", \"techniques\": [");
+    put_quoted_list(w, &o->techniques, b->techniques, b->n_techniques);
+    PUT_LIT(w, "], \"servicing\": ");
     if (b->fails)
-        write_quoted(w, &o->servicing_names, b->servicing);
+        put_quoted(w, &o->servicing_names, b->servicing);
     else
-        jsonw_fast_null(w);
-    jsonw_fast_key_lit(w, "attacked");
-    jsonw_fast_bool(w, b->attacked);
+        PUT_LIT(w, "null");
+    if (b->attacked)
+        PUT_LIT(w, ", \"attacked\": true");
+    else
+        PUT_LIT(w, ", \"attacked\": false");
+    w->first[w->depth] = false;
     if (o->decisions) write_item_decision(w, o->decisions, subject_of_boundary(a, b));
-    jsonw_fast_key_lit(w, "why_not");
-    jsonw_fast_array(w);
+    PUT_LIT(w, ", \"why_not\": [");
     for (size_t k = 0; k < b->n_why_not; k++) {
-        jsonw_fast_object(w);
-        jsonw_fast_key_lit(w, "technique");
-        write_quoted(w, &o->techniques, b->why_not[k].technique);
-        jsonw_fast_key_lit(w, "missing");
-        jsonw_string(w, b->why_not[k].reason);
-        jsonw_fast_end(w);
+        if (k) PUT_LIT(w, ", ");
+        PUT_LIT(w, "{\"technique\": ");
+        put_quoted(w, &o->techniques, b->why_not[k].technique);
+        PUT_LIT(w, ", \"missing\": ");
+        size_t n;
+        const char *q = quoted_once(sc, b->why_not[k].reason, &n); /* interned */
+        jsonw_put(w, q, n);
+        PUT_LIT(w, "}");
     }
-    jsonw_fast_end(w);
+    PUT_LIT(w, "]");
     jsonw_fast_end(w);
 }
 
@@ -616,20 +637,25 @@ static void exposure_ahead(const Out *o, size_t i, size_t n)
     if (i + 16 < n) __builtin_prefetch(o->a->exposure[i + 16].hosts);
 }
 
+/* Exposure item i: its 723,683 lines at 150k are written straight into w's buffer, inside
+ * the object, as the calls for its keys and values would write them. */
 static void write_exposure(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
     (void)sc;
     const Exposure *e = &o->a->exposure[i];
     jsonw_fast_object_inline(w);
-    jsonw_fast_key_lit(w, "from");
-    write_quoted(w, &o->tenants, e->from);
-    jsonw_fast_key_lit(w, "to");
-    write_quoted(w, &o->tenants, e->to);
-    jsonw_fast_key_lit(w, "hosts");
-    jsonw_fast_array(w);
-    for (size_t k = 0; k < e->n_hosts; k++)
-        write_quoted(w, &o->hosts, e->hosts[k]);
-    jsonw_fast_end(w);
+    assert(w->pretty);
+    PUT_LIT(w, "\"from\": ");
+    put_quoted(w, &o->tenants, e->from);
+    PUT_LIT(w, ", \"to\": ");
+    put_quoted(w, &o->tenants, e->to);
+    PUT_LIT(w, ", \"hosts\": [");
+    for (size_t k = 0; k < e->n_hosts; k++) {
+        if (k) PUT_LIT(w, ", ");
+        put_quoted(w, &o->hosts, e->hosts[k]);
+    }
+    PUT_LIT(w, "]");
+    w->first[w->depth] = false;
     jsonw_fast_end(w);
 }
 
