@@ -739,35 +739,43 @@ static void finding_ahead(const Out *o, size_t i, size_t n)
     }
 }
 
+/* Finding i: written straight into w's buffer, inside its object, as the writer's calls would
+ * write it (see write_boundary). */
 static void write_finding(JsonW *w, const Out *o, size_t i, Scratch *sc)
 {
     (void)sc;
     const Finding *x = &o->r->findings->items[i];
     jsonw_fast_object_inline(w);
-    jsonw_fast_key_lit(w, "id");
-    write_quoted(w, &o->finding_ids, x->kind);
-    jsonw_fast_key_lit(w, "title");
-    write_quoted(w, &o->finding_titles, x->kind);
-    jsonw_fast_key_lit(w, "severity");
-    write_quoted(w, &o->severities, x->severity);
-    jsonw_fast_key_lit(w, "detail");
-    jsonw_string(w, x->detail);
-    jsonw_fast_key_lit(w, "workloads");
-    jsonw_fast_array(w);
-    for (size_t k = 0; k < x->n_workloads; k++)
-        write_quoted(w, &o->workloads, x->workloads[k]);
-    jsonw_fast_end(w);
-    jsonw_fast_key_lit(w, "hosts");
-    jsonw_fast_array(w);
-    write_quoted(w, &o->hosts, x->host);
-    jsonw_fast_end(w);
-    jsonw_fast_key_lit(w, "tenants");
-    jsonw_fast_array(w);
-    for (size_t k = 0; k < x->n_tenants; k++)
-        write_quoted(w, &o->tenants, x->tenants[k]);
-    jsonw_fast_end(w);
-    jsonw_fast_key_lit(w, "source");
-    write_quoted(w, &o->finding_sources, x->kind);
+    assert(w->pretty);
+    PUT_LIT(w, "\"id\": ");
+    put_quoted(w, &o->finding_ids, x->kind);
+    PUT_LIT(w, ", \"title\": ");
+    put_quoted(w, &o->finding_titles, x->kind);
+    PUT_LIT(w, ", \"severity\": ");
+    put_quoted(w, &o->severities, x->severity);
+    PUT_LIT(w, ", \"detail\": ");
+    if (x->detail) {
+        PUT_LIT(w, "\"");
+        jsonw_escape(w, x->detail);
+        PUT_LIT(w, "\"");
+    } else {
+        PUT_LIT(w, "null");
+    }
+    PUT_LIT(w, ", \"workloads\": [");
+    for (size_t k = 0; k < x->n_workloads; k++) {
+        if (k) PUT_LIT(w, ", ");
+        put_quoted(w, &o->workloads, x->workloads[k]);
+    }
+    PUT_LIT(w, "], \"hosts\": [");
+    put_quoted(w, &o->hosts, x->host);
+    PUT_LIT(w, "], \"tenants\": [");
+    for (size_t k = 0; k < x->n_tenants; k++) {
+        if (k) PUT_LIT(w, ", ");
+        put_quoted(w, &o->tenants, x->tenants[k]);
+    }
+    PUT_LIT(w, "], \"source\": ");
+    put_quoted(w, &o->finding_sources, x->kind);
+    w->first[w->depth] = false;
     if (o->decisions) write_item_decision(w, o->decisions, subject_of_finding(o->a, x));
     jsonw_fast_end(w);
 }
