@@ -7,15 +7,12 @@
 
 #include "xalloc.h"
 
-void keybuf_add(KeyBuf *k, const char *bytes, size_t n)
+void keybuf_grow(KeyBuf *k, size_t need)
 {
-    xgrow((void **)&k->s, &k->cap, k->n + n + 1, 1);
-    memcpy(k->s + k->n, bytes, n);
-    k->n += n;
-    k->s[k->n] = '\0';
+    xgrow((void **)&k->s, &k->cap, need, 1);
 }
 
-void keybuf_num(KeyBuf *k, size_t v)
+void keybuf_num_any(KeyBuf *k, size_t v)
 {
     char digits[24];
     size_t n = sizeof digits;
