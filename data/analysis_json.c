@@ -576,12 +576,12 @@ static void boundary_ahead(const Out *o, size_t i, size_t n)
     }
 }
 
-/* Puts the n items of list (by the ids in q), each but the first after ", ". */
-static void put_quoted_list(JsonW *w, const Quoted *q, const uint32_t *list, size_t n)
+/* Puts ids[0] .. ids[n - 1] (indices into q), each but the first after ", ". */
+static void put_quoted_ids(JsonW *w, const Quoted *q, const size_t *ids, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (k) PUT_LIT(w, ", ");
-        put_quoted(w, q, list[k]);
+        put_quoted(w, q, ids[k]);
     }
 }
 
@@ -605,7 +605,10 @@ static void write_boundary(JsonW *w, const Out *o, size_t i, Scratch *sc)
         PUT_LIT(w, ", \"verdict\": \"fails\", \"techniques\": [");
     else
         PUT_LIT(w, ", \"verdict\": \"holds\", \"techniques\": [");
-    put_quoted_list(w, &o->techniques, b->techniques, b->n_techniques);
+    for (size_t k = 0; k < b->n_techniques; k++) {
+        if (k) PUT_LIT(w, ", ");
+        put_quoted(w, &o->techniques, b->techniques[k]);
+    }
     PUT_LIT(w, "], \"servicing\": ");
     if (b->fails)
         put_quoted(w, &o->servicing_names, b->servicing);
@@ -650,10 +653,7 @@ static void write_exposure(JsonW *w, const Out *o, size_t i, Scratch *sc)
     PUT_LIT(w, ", \"to\": ");
     put_quoted(w, &o->tenants, e->to);
     PUT_LIT(w, ", \"hosts\": [");
-    for (size_t k = 0; k < e->n_hosts; k++) {
-        if (k) PUT_LIT(w, ", ");
-        put_quoted(w, &o->hosts, e->hosts[k]);
-    }
+    put_quoted_ids(w, &o->hosts, e->hosts, e->n_hosts);
     PUT_LIT(w, "]");
     w->first[w->depth] = false;
     jsonw_fast_end(w);
@@ -762,17 +762,11 @@ static void write_finding(JsonW *w, const Out *o, size_t i, Scratch *sc)
         PUT_LIT(w, "null");
     }
     PUT_LIT(w, ", \"workloads\": [");
-    for (size_t k = 0; k < x->n_workloads; k++) {
-        if (k) PUT_LIT(w, ", ");
-        put_quoted(w, &o->workloads, x->workloads[k]);
-    }
+    put_quoted_ids(w, &o->workloads, x->workloads, x->n_workloads);
     PUT_LIT(w, "], \"hosts\": [");
     put_quoted(w, &o->hosts, x->host);
     PUT_LIT(w, "], \"tenants\": [");
-    for (size_t k = 0; k < x->n_tenants; k++) {
-        if (k) PUT_LIT(w, ", ");
-        put_quoted(w, &o->tenants, x->tenants[k]);
-    }
+    put_quoted_ids(w, &o->tenants, x->tenants, x->n_tenants);
     PUT_LIT(w, "], \"source\": ");
     put_quoted(w, &o->finding_sources, x->kind);
     w->first[w->depth] = false;
