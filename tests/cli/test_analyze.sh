@@ -246,20 +246,32 @@ wait_temp() {
     done
     return 1
 }
-caught=0
-for attempt in 1 2 3; do
-    echo old > "$tmp/int/out.json"
-    "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err" &
-    pid=$!
-    if wait_temp "$pid"; then
-        kill -TERM "$pid"
+# interrupt SIGNAL IGNORED BEFORE: runs analyze -o $tmp/int/out.json (with IGNORED, if not
+# empty, ignored before it starts; the file at -o holding BEFORE, or absent if empty) and sends
+# it SIGNAL once its temporary file exists. Sets rc, and caught=1 when a run was caught so;
+# up to 3 runs, since a run may end before its temporary file is seen.
+interrupt() {
+    local attempt pid
+    caught=0
+    for attempt in 1 2 3; do
+        rm -f "$tmp/int/out.json"
+        [[ -n $3 ]] && echo "$3" > "$tmp/int/out.json"
+        (
+            [[ -n $2 ]] && trap '' "$2"
+            exec "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err"
+        ) &
+        pid=$!
+        if wait_temp "$pid"; then
+            kill -"$1" "$pid"
+            wait "$pid"
+            rc=$?
+            caught=1
+            return
+        fi
         wait "$pid"
-        rc=$?
-        caught=1
-        break
-    fi
-    wait "$pid" # it finished before its temporary file was seen: again
-done
+    done
+}
+interrupt TERM "" old
 if ((caught)); then
     expect_rc 143 "analyze -o interrupted by SIGTERM"
     [[ $(cat "$tmp/int/out.json") == old ]] || bad "an interrupted analyze -o changed the file at -o"
@@ -269,23 +281,7 @@ else
 fi
 
 # a signal ignored when analyze starts (nohup, a script's background job) stays ignored
-caught=0
-for attempt in 1 2 3; do
-    rm -f "$tmp/int/out.json"
-    (
-        trap '' HUP
-        exec "$bin" analyze "$tmp/fleet.json" --format json -o "$tmp/int/out.json" 2> "$tmp/err"
-    ) &
-    pid=$!
-    if wait_temp "$pid"; then
-        kill -HUP "$pid"
-        wait "$pid"
-        rc=$?
-        caught=1
-        break
-    fi
-    wait "$pid" # it finished before its temporary file was seen: again
-done
+interrupt HUP HUP ""
 if ((caught)); then
     expect_rc 0 "analyze -o with SIGHUP ignored, sent a SIGHUP"
     [[ -s $tmp/int/out.json ]] || bad "analyze -o with SIGHUP ignored: no report"

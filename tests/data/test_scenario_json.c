@@ -95,6 +95,15 @@ static void parse_fails(const char *text, const char *want)
     free(err);
 }
 
+/* err (freed here) is the message for path: path, then what. */
+static void expect_message(char *err, const char *path, const char *what)
+{
+    char *want = xasprintf("%s%s", path, what);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(err);
+}
+
 /* ---- malformed files ---- */
 
 Test(scenario_json, every_malformed_file_gets_its_expected_line)
@@ -193,10 +202,7 @@ Test(scenario_json, a_very_long_string)
     write_file(path, text, strlen(text));
     char *err = NULL;
     cr_assert_null(scenario_load_file(path, &err));
-    char *want = xasprintf("%s:3:11: string longer than 1048576 bytes", path);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, path, ":3:11: string longer than 1048576 bytes");
     free(text);
     free(path);
     rm_tmpdir(dir);
@@ -216,19 +222,13 @@ Test(scenario_json, file_read_all_limits)
     cr_assert_str_eq(data, "0123456789");
     free(data);
     cr_assert_not(file_read_all(path, 9, &data, &len, &err));
-    char *want = xasprintf("%s: larger than the 9 byte limit", path);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, path, ": larger than the 9 byte limit");
 
     size_t mib = 1024 * 1024;
     char *big = xcalloc(mib + 1, 1);
     write_file(path, big, mib + 1);
     cr_assert_not(file_read_all(path, mib, &data, &len, &err));
-    want = xasprintf("%s: larger than the 1 MB limit", path);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, path, ": larger than the 1 MB limit");
     free(big);
 
     write_file(path, "", 0);
@@ -325,16 +325,10 @@ Test(scenario_json, file_write_atomic_errors_leave_nothing_behind)
     char *dir = make_tmpdir();
     char *err = NULL;
     cr_assert_not(file_write_atomic(dir, "x", 1, &err));
-    char *want = xasprintf("%s: is a directory, expected a file", dir);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, dir, ": is a directory, expected a file");
     char *path = xasprintf("%s/missing/out.json", dir);
     cr_assert_not(file_write_atomic(path, "x", 1, &err));
-    want = xasprintf("%s: no such directory", path);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, path, ": no such directory");
     free(path);
     rm_tmpdir(dir);
 }
@@ -390,16 +384,10 @@ Test(scenario_json, file_text_read_maps_a_large_file_and_reads_the_rest_as_file_
     FileText t;
     char *err = NULL;
     cr_assert_not(file_text_read(path, FILE_MAP_MIN, &t, &err));
-    char *want = xasprintf("%s: larger than the 1 MB limit", path);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, path, ": larger than the 1 MB limit");
     char *missing = xasprintf("%s/missing.json", dir);
     cr_assert_not(file_text_read(missing, 64 << 20, &t, &err));
-    want = xasprintf("%s: no such file", missing);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, missing, ": no such file");
     free(missing);
     free(path);
     rm_tmpdir(dir);
@@ -459,10 +447,7 @@ Test(scenario_json, file_atomic_stream_replaces_only_on_commit)
     /* a place it cannot go is told at open */
     char *missing = xasprintf("%s/missing/out.json", dir);
     cr_assert_null(file_atomic_open(missing, &err));
-    char *want = xasprintf("%s: no such directory", missing);
-    cr_assert_str_eq(err, want);
-    free(want);
-    free(err);
+    expect_message(err, missing, ": no such directory");
     free(missing);
     free(path);
     rm_tmpdir(dir);
@@ -1042,13 +1027,20 @@ static TextOutcome halves_agree(const char *text, size_t max_values)
     return o;
 }
 
+/* halves_agree(text, max_values), which must give want; returns how many times the halves'
+ * runner ran (the halves' split, then scenario_validate's checks once the text is read). */
+static int runner_runs(const char *text, size_t max_values, TextOutcome want)
+{
+    halves_runs = 0;
+    cr_assert_eq(halves_agree(text, max_values), want);
+    return halves_runs;
+}
+
 Test(scenario_json, text_mode_reads_a_large_workloads_array_in_halves_as_in_one_go)
 {
     char *t = big_scenario(6000, NULL, SIZE_MAX, NULL, 3);
     cr_assert_gt(strlen(t), (size_t)1 << 20);
-    halves_runs = 0;
-    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
-    cr_assert_eq(halves_runs, 2, "the workloads were not read in halves");
+    cr_assert_eq(runner_runs(t, 0, TEXT_READ), 2, "the workloads were not read in halves");
     DecisionList d = {0};
     char *err = NULL;
     Scenario *s = scenario_parse_fast(t, strlen(t), "big.json", 0, &d, &halves, &err);
@@ -1062,9 +1054,7 @@ Test(scenario_json, text_mode_reads_a_large_workloads_array_in_halves_as_in_one_
 
     /* a small file is read in one go */
     t = big_scenario(10, NULL, SIZE_MAX, NULL, 0);
-    halves_runs = 0;
-    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
-    cr_assert_eq(halves_runs, 1); /* scenario_validate's only */
+    cr_assert_eq(runner_runs(t, 0, TEXT_READ), 1); /* scenario_validate's only */
     free(t);
 }
 
@@ -1077,9 +1067,7 @@ Test(scenario_json, text_mode_halves_are_not_fooled_by_strings_mounts_or_decisio
     /* the decisions after the workloads are most of the text: the middle is among them, and
      * no decision reads as a workload, so the workloads are read in one go */
     t = big_scenario(50, NULL, SIZE_MAX, NULL, 12000);
-    halves_runs = 0;
-    cr_assert_eq(halves_agree(t, 0), TEXT_READ);
-    cr_assert_eq(halves_runs, 1); /* scenario_validate's only */
+    cr_assert_eq(runner_runs(t, 0, TEXT_READ), 1); /* scenario_validate's only */
     free(t);
 }
 
@@ -1114,9 +1102,8 @@ Test(scenario_json, text_mode_halves_tell_errors_as_in_one_go)
     for (;; values += 1000) /* the fewest values (to 1000) that read it */
         if (halves_agree(t, values + 1000) == TEXT_READ) break;
     cr_assert_gt(values, 50000u);
-    halves_runs = 0;
-    cr_assert_eq(halves_agree(t, values), TEXT_UNSURE); /* over by under 1000: in the second half */
-    cr_assert_eq(halves_runs, 1);                       /* the halves' (nothing to validate) */
+    /* over by under 1000: in the second half; the halves' run only (nothing to validate) */
+    cr_assert_eq(runner_runs(t, values, TEXT_UNSURE), 1);
     free(t);
 }
 

@@ -447,6 +447,13 @@ Test(engine, max_paths_keeps_the_lowest_effort_and_counts_all)
     scenario_free(s);
 }
 
+/* Adds the techniques of a catalog file's text to the test's catalog. */
+static void add_techniques(const char *json)
+{
+    char *err = NULL;
+    cr_assert(catalog_merge_text(cat, json, strlen(json), "extra.json", &err), "%s", err);
+}
+
 Test(engine, catalog_file_technique_creates_paths)
 {
     Scenario *s = shared_node(ISOLATION_HYPERV, ACCOUNT_USER);
@@ -461,8 +468,7 @@ Test(engine, catalog_file_technique_creates_paths)
         "\"servicing\": \"by-design\", \"effort\": 3, \"when\": [{\"from\": [\"workload\"], "
         "\"mount\": {\"need\": \"writable\", \"within\": [\"D:\\\\build-cache\"]}, "
         "\"effect\": \"host-admin\"}], \"teaching\": \"t\", \"source\": \"s\"}]}";
-    char *err = NULL;
-    cr_assert(catalog_merge_text(cat, extra, strlen(extra), "extra.json", &err), "%s", err);
+    add_techniques(extra);
     a = run(s);
     const BoundaryResult *v = boundary(a, "guest-app", BOUNDARY_HOST_VOLUME);
     cr_assert(v->fails);
@@ -484,8 +490,7 @@ Test(engine, a_workload_alone_on_its_host_is_judged_apart_from_one_alike_with_ne
         "\"servicing\": \"by-design\", \"effort\": 2, \"when\": [{\"from\": "
         "[\"workload-admin\"], \"effect\": \"host-workloads\"}], \"teaching\": \"t\", "
         "\"source\": \"s\"}]}";
-    char *err = NULL;
-    cr_assert(catalog_merge_text(cat, extra, strlen(extra), "extra.json", &err), "%s", err);
+    add_techniques(extra);
     Scenario *s = scenario_new("neighbours");
     s->assume[ASSUME_KERNEL_EXPLOIT] = false;
     scenario_add_tenant(s, "contoso", TRUST_TRUSTED);
